@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import authenticate
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from beffroi.accounts.models import User
+
+
+class AgentLoginForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Adresse e-mail professionnelle"),
+        widget=forms.EmailInput(attrs={"autocomplete": "username"}),
+    )
+    password = forms.CharField(
+        label=_("Mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
+        self.request = request
+        self.user: User | None = None
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        email, password = data.get("email"), data.get("password")
+        if email and password:
+            user = authenticate(self.request, username=email.lower(), password=password)
+            # One message whatever failed, so the form does not reveal which
+            # addresses belong to agents.
+            if user is None or not getattr(user, "is_agent", False):
+                raise forms.ValidationError(
+                    _(
+                        "Adresse e-mail ou mot de passe incorrect, ou ce compte n'a pas accès "
+                        "à l'espace agents."
+                    )
+                )
+            self.user = user
+        return data

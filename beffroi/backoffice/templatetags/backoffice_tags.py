@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from beffroi.college.services import college_can_manage
+
+register = template.Library()
+
+
+@register.filter
+def manages_college(user: Any) -> bool:
+    """Whether the menu shows the College (cached on the user for the request)."""
+    cached: bool | None = getattr(user, "_manages_college", None)
+    if cached is None:
+        cached = bool(getattr(user, "is_authenticated", False)) and college_can_manage(user)
+        user._manages_college = cached
+    return cached

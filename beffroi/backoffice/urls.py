@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from django.urls import include, path
+
+from beffroi.backoffice import views, views_cases, views_college, views_opinions, views_people
+
+app_name = "backoffice"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("connexion/", views.login_view, name="login"),
+    path("dossiers/", views_cases.inbox, name="inbox"),
+    path("dossiers/service/<slug:scope>/", views_cases.inbox, name="service_inbox"),
+    path("dossiers/actions/", views_cases.bulk_action, name="bulk_action"),
+    path("dossiers/<str:reference>/", views_cases.case_detail, name="case_detail"),
+    path(
+        "dossiers/<str:reference>/statut/", views_cases.case_transition_view, name="case_transition"
+    ),
+    path("dossiers/<str:reference>/attribution/", views_cases.case_assign_view, name="case_assign"),
+    path(
+        "dossiers/<str:reference>/echeance/", views_cases.case_deadline_view, name="case_deadline"
+    ),
+    path("dossiers/<str:reference>/note/", views_cases.case_note_view, name="case_note"),
+    path("dossiers/<str:reference>/message/", views_cases.case_message_view, name="case_message"),
+    path(
+        "dossiers/<str:reference>/fichiers/<int:attachment_id>/",
+        views_cases.case_file,
+        name="case_file",
+    ),
+    path(
+        "dossiers/<str:reference>/documents/<str:code>/",
+        views_cases.case_document,
+        name="case_document",
+    ),
+    path(
+        "dossiers/<str:reference>/avis/",
+        views_opinions.opinion_request_view,
+        name="opinion_request",
+    ),
+    path("avis/", views_opinions.opinion_inbox, name="opinion_inbox"),
+    path("avis/<int:pk>/", views_opinions.opinion_detail, name="opinion_detail"),
+    path(
+        "avis/<int:pk>/fichiers/<int:attachment_id>/",
+        views_opinions.opinion_file,
+        name="opinion_file",
+    ),
+    path("personnes/<int:pk>/", views_people.citizen_360, name="citizen_360"),
+    path("organisations/<int:pk>/", views_people.organisation_360, name="organisation_360"),
+    path("college/", views_college.meetings, name="college_meetings"),
+    path("college/<int:pk>/", views_college.meeting, name="college_meeting"),
+    path("college/<int:pk>/ordre-du-jour/", views_college.meeting_agenda, name="college_agenda"),
+    path(
+        "college/<int:pk>/points/<int:item_id>/decision/",
+        views_college.item_decide,
+        name="college_decide",
+    ),
+    path("college/<int:pk>/cloturer/", views_college.meeting_close, name="college_close"),
+    path("courrier/", include("beffroi.backoffice.urls_mail")),
+]

@@ -1,0 +1,285 @@
+"""Reads of drafts and cases, with who may see what.
+
+Agents see the cases of their services; a citizen sees their own; anyone
+with a tracking code sees a case's progress and nothing personal.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from beffroi.audit.models import AccessLog
+from beffroi.cases.codes import is_tracking_code, normalise_tracking_code
+from beffroi.cases.models import Case, CaseEvent, Draft
+from beffroi.core.text import fold
+from beffroi.municipality.models import Membership
+
+# --- Who may see what ---------------------------------------------------------------------
+
+
+def agent_service_ids(user: Any) -> list[int]:
+    """Ids of the services the agent belongs to (cached on the user object)."""
+    cached: list[int] | None = getattr(user, "_service_ids", None)
+    if cached is None:
+        cached = sorted(
+            set(Membership.objects.filter(user=user).values_list("service_id", flat=True))
+        )
+        user._service_ids = cached
+    return cached
+
+
+def cases_visible_to_agent(user: Any) -> QuerySet[Case]:
+    return Case.objects.filter(service_id__in=agent_service_ids(user))
+
+
+def get_case_for_agent(user: Any, reference: str) -> Case:
+    """The case if the agent may see it; 404 otherwise (its existence is not revealed)."""
+    case = (
+        cases_visible_to_agent(user)
+        .select_related("procedure", "service", "applicant", "assigned_to")
+        .filter(reference=reference)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
+def _citizen_scope(user: Any) -> Q:
+    """The cases a citizen may see: their own, and those of their organisations."""
+    from beffroi.organisations.selectors import organisations_of
+
+    return Q(applicant=user) | Q(organisation__in=organisations_of(user))
+
+
+def get_case_for_citizen(user: Any, reference: str) -> Case:
+    case = (
+        Case.objects.select_related("procedure", "service", "organisation")
+        .filter(_citizen_scope(user), reference=reference)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
+def case_by_tracking_code(raw: str) -> Case | None:
+    code = normalise_tracking_code(raw)
+    if not is_tracking_code(code):
+        return None
+    return Case.objects.select_related("procedure", "service").filter(tracking_code=code).first()
+
+
+def get_draft_for(user: Any, draft_id: Any, *, session_drafts: Iterable[str]) -> Draft:
+    """A draft its owner (or, without account, the session that made it) may fill."""
+    draft = Draft.objects.select_related("procedure", "owner").filter(pk=draft_id).first()
+    if draft is None:
+        raise Http404
+    if draft.owner_id is not None:
+        if getattr(user, "pk", None) != draft.owner_id:
+            raise Http404
+    elif str(draft.pk) not in set(session_drafts):
+        raise Http404
+    return draft
+
+
+def log_access(*, actor: Any, case: Case, action: str = "case.viewed") -> None:
+    """Record that an agent saw a citizen's data (the citizen can read this list)."""
+    AccessLog.objects.create(
+        actor=actor,
+        subject_id=case.applicant_id,
+        action=action,
+        object_type="cases.case",
+        object_id=str(case.pk),
+    )
+
+
+# --- Inboxes -------------------------------------------------------------------------------
+
+
+@dataclass
+class InboxFilters:
+    service_id: int | None = None
+    mine: bool = False
+    status: str = ""
+    procedure_id: int | None = None
+    channel: str = ""
+    assigned_to_id: int | None = None
+    unassigned: bool = False
+    overdue: bool = False
+    submitted_from: datetime.date | None = None
+    submitted_to: datetime.date | None = None
+    query: str = ""
+    include_closed: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def inbox_cases(user: Any, filters: InboxFilters) -> QuerySet[Case]:
+    """Cases of an inbox, deadline first (overdue at the top), then oldest."""
+    cases = cases_visible_to_agent(user)
+    if filters.mine:
+        cases = cases.filter(assigned_to=user)
+    if filters.service_id is not None:
+        cases = cases.filter(service_id=filters.service_id)
+    if not filters.include_closed:
+        cases = cases.filter(closed_at__isnull=True)
+    if filters.status:
+        cases = cases.filter(status=filters.status)
+    if filters.procedure_id is not None:
+        cases = cases.filter(procedure_id=filters.procedure_id)
+    if filters.channel:
+        cases = cases.filter(channel=filters.channel)
+    if filters.unassigned:
+        cases = cases.filter(assigned_to__isnull=True)
+    elif filters.assigned_to_id is not None:
+        cases = cases.filter(assigned_to_id=filters.assigned_to_id)
+    if filters.overdue:
+        cases = cases.filter(deadline__lt=timezone.localdate(), closed_at__isnull=True)
+    if filters.submitted_from is not None:
+        cases = cases.filter(submitted_at__date__gte=filters.submitted_from)
+    if filters.submitted_to is not None:
+        cases = cases.filter(submitted_at__date__lte=filters.submitted_to)
+    if filters.query:
+        cases = _search(cases, filters.query)
+    # Versions are read through the per-process cache of parsed definitions
+    # (catalogue.selectors.version_spec), never joined to every row.
+    return (
+        cases.select_related("procedure", "service", "assigned_to")
+        .only(*INBOX_COLUMNS)
+        .order_by("deadline", "id")
+    )
+
+
+# What an inbox row shows, and nothing more (answers can be large).
+INBOX_COLUMNS = (
+    "reference",
+    "tracking_code",
+    "status",
+    "channel",
+    "applicant_name",
+    "summary",
+    "submitted_at",
+    "deadline",
+    "closed_at",
+    "version",
+    "procedure__title",
+    "procedure__slug",
+    "service__code",
+    "service__name",
+    "assigned_to__first_name",
+    "assigned_to__last_name",
+    "assigned_to__email",
+)
+
+
+def _search(cases: QuerySet[Case], query: str) -> QuerySet[Case]:
+    raw = query.strip()
+    code = normalise_tracking_code(raw)
+    if is_tracking_code(code):
+        return cases.filter(tracking_code=code)
+    if raw.replace("-", "").isdigit() and "-" in raw:
+        return cases.filter(reference=raw)
+    words = [word for word in fold(raw).split() if len(word) > 1]
+    for word in words[:5]:
+        cases = cases.filter(search_text__contains=word)
+    return cases
+
+
+def inbox_status_counts(user: Any, filters: InboxFilters) -> dict[str, int]:
+    """Open cases per status for the inbox's scope (without the status filter)."""
+    scoped = InboxFilters(
+        service_id=filters.service_id, mine=filters.mine, include_closed=filters.include_closed
+    )
+    rows = (
+        inbox_cases(user, scoped)
+        .order_by()
+        .values("status")
+        # Counting the status itself lets PostgreSQL answer from the partial
+        # (service, status) index alone, without visiting the rows.
+        .annotate(total=Count("status"))
+        .values_list("status", "total")
+    )
+    return dict(rows)
+
+
+# --- The citizen's side --------------------------------------------------------------------
+
+
+def citizen_drafts(user: Any) -> QuerySet[Draft]:
+    return (
+        Draft.objects.filter(owner=user, case__isnull=True)
+        .select_related("procedure")
+        .order_by("-updated_at")
+    )
+
+
+def citizen_cases(user: Any, *, finished: bool) -> QuerySet[Case]:
+    cases = Case.objects.filter(_citizen_scope(user)).select_related("procedure", "organisation")
+    condition = Q(closed_at__isnull=False)
+    return (cases.filter(condition) if finished else cases.exclude(condition)).order_by(
+        "-submitted_at"
+    )
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    at: datetime.datetime
+    title: str
+    text: str
+    actor: str
+    internal: bool
+
+
+def case_history(case: Case, *, for_citizen: bool) -> list[HistoryRow]:
+    """The case's history, newest last; agents also see internal lines and emails."""
+    events = case.events.select_related("actor")
+    if for_citizen:
+        events = events.filter(visible_to_citizen=True)
+    spec = case.spec
+    rows = []
+    for event in events:
+        if event.kind == CaseEvent.Kind.STATUS:
+            label = spec.status_label(event.to_status, agent=not for_citizen)
+            title = _("Statut : %(status)s") % {"status": label}
+        else:
+            title = str(event.get_kind_display()).capitalize()
+        actor = ""
+        if event.actor is not None and not for_citizen:
+            actor = event.actor.full_name or event.actor.email
+        rows.append(
+            HistoryRow(
+                at=event.at,
+                title=title,
+                text=event.text
+                if event.kind != CaseEvent.Kind.SUBMITTED or not for_citizen
+                else "",
+                actor=actor,
+                internal=not event.visible_to_citizen,
+            )
+        )
+    if not for_citizen:
+        from beffroi.notifications.models import OutgoingEmail
+
+        for email in case.emails.filter(status=OutgoingEmail.Status.SENT).only(
+            "sent_at", "to", "subject"
+        ):
+            assert email.sent_at is not None
+            rows.append(
+                HistoryRow(
+                    at=email.sent_at,
+                    title=_("E-mail envoyé"),
+                    text=f"{email.subject} → {email.to}",
+                    actor="",
+                    internal=True,
+                )
+            )
+        rows.sort(key=lambda row: row.at)
+    return rows

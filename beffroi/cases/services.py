@@ -1,0 +1,543 @@
+"""Every change to drafts and cases: one transaction each, journaled."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from beffroi.audit.services import audit_event_record
+from beffroi.cases.codes import new_case_reference, new_tracking_code
+from beffroi.cases.formengine import missing_answers, prune_answers
+from beffroi.cases.models import Attachment, Case, CaseEvent, Channel, Draft, Message, Note
+from beffroi.cases.notify import notify_citizen_of_message, notify_service
+from beffroi.cases.workflow import (
+    TransitionRefused,
+    actor_roles,
+    enter_status,
+    initial_deadline,
+    route_service_code,
+    transitions_available,
+)
+from beffroi.catalogue.models import Procedure
+from beffroi.core.text import fold
+from beffroi.documents.services import file_store
+from beffroi.municipality.models import Membership, Service
+
+
+class StaleCase(Exception):
+    """Someone changed the case since the page was loaded."""
+
+
+class NotFileable(Exception):
+    """The procedure cannot be filed online (yet), or not by this person."""
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+# --- Drafts ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def draft_start(
+    *,
+    actor: Any,
+    procedure: Procedure,
+    channel: str = Channel.WEB,
+    for_citizen: Any = None,
+    organisation: Any = None,
+) -> Draft:
+    """Open a new draft of ``procedure``'s current version.
+
+    ``for_citizen`` is the person a counter agent files for (None: the agent
+    files for someone without an account).
+    """
+    version = procedure.current_version
+    if version is None or not procedure.is_published:
+        raise NotFileable(procedure.slug)
+    # Online, eID procedures wait for eID login; at the counter the agent
+    # sees the person's identity card.
+    if procedure.requires_eid and channel == Channel.WEB:
+        raise NotFileable(procedure.slug)
+    user = _user(actor)
+    if channel == Channel.WEB and user is None and not procedure.allows_anonymous:
+        raise NotFileable(procedure.slug)
+    owner = for_citizen if channel != Channel.WEB else user
+    if organisation is not None:
+        from beffroi.organisations.selectors import organisations_of
+
+        if not organisations_of(owner, representative=True).filter(pk=organisation.pk).exists():
+            raise NotFileable(procedure.slug)
+    draft = Draft.objects.create(
+        procedure=procedure,
+        version=version,
+        owner=owner,
+        channel=channel,
+        organisation=organisation,
+        created_by=user if channel != Channel.WEB else None,
+    )
+    audit_event_record(
+        actor=actor, action="draft.started", target=draft, data={"procedure": procedure.slug}
+    )
+    return draft
+
+
+@transaction.atomic
+def draft_save_page(
+    *,
+    actor: Any,
+    draft: Draft,
+    page_id: str,
+    answers: Mapping[str, Any],
+    hidden: Iterable[str] = (),
+) -> Draft:
+    """Keep a validated page's answers (and forget those it made irrelevant)."""
+    merged = {**draft.answers, **answers}
+    for field_id in hidden:
+        merged.pop(field_id, None)
+    draft.answers = prune_answers(draft.spec, _with_files(draft, merged))
+    draft.raw_pages.pop(page_id, None)
+    draft.last_page = page_id
+    draft.save(update_fields=["answers", "raw_pages", "last_page", "updated_at"])
+    return draft
+
+
+def _with_files(draft: Draft, answers: dict[str, Any]) -> dict[str, Any]:
+    """Answers with each file question holding the ids of its attachments."""
+    by_field: dict[str, list[int]] = {}
+    for pk, field_id in draft.attachments.values_list("pk", "field_id"):
+        by_field.setdefault(field_id, []).append(pk)
+    for field_id, field in draft.spec.fields.items():
+        if field["type"] == "file":
+            if by_field.get(field_id):
+                answers[field_id] = by_field[field_id]
+            else:
+                answers.pop(field_id, None)
+    return answers
+
+
+@transaction.atomic
+def draft_keep_typing(*, draft: Draft, page_id: str, raw: Mapping[str, Any]) -> Draft:
+    """Keep what was typed on a page that did not validate (or could not be
+    saved because the session had expired), exactly as typed."""
+    draft.raw_pages[page_id] = dict(raw)
+    draft.save(update_fields=["raw_pages", "updated_at"])
+    return draft
+
+
+@transaction.atomic
+def draft_attach(
+    *, actor: Any, draft: Draft, field_id: str, content: bytes, filename: str, kind: str
+) -> Attachment:
+    field = draft.spec.fields.get(field_id)
+    if field is None or field["type"] != "file":
+        raise ValueError(f"{field_id} is not a file question")
+    current = draft.attachments.filter(field_id=field_id)
+    max_files = int(field.get("max_files", 1))
+    if max_files == 1:
+        current.delete()  # a single-file question: the new file replaces the old one
+    elif current.count() >= max_files:
+        raise ValueError("too many files")
+    stored = file_store(content=content, kind=kind)
+    # The draft's answers point at its files when a page is saved and when
+    # it is sent (_with_files): attaching alone does not rewrite them.
+    return Attachment.objects.create(
+        file=stored,
+        filename=_safe_filename(filename),
+        field_id=field_id,
+        draft=draft,
+        uploaded_by=_user(actor),
+    )
+
+
+@transaction.atomic
+def draft_detach(*, actor: Any, draft: Draft, attachment_id: int) -> None:
+    draft.attachments.filter(pk=attachment_id).delete()
+
+
+def _safe_filename(name: str) -> str:
+    cleaned = "".join(ch for ch in name.replace("\\", "/").split("/")[-1] if ch.isprintable())
+    return (cleaned.strip() or _("fichier"))[:200]
+
+
+@transaction.atomic
+def draft_delete(*, actor: Any, draft: Draft) -> None:
+    if draft.is_submitted:
+        return
+    audit_event_record(actor=actor, action="draft.deleted", target=draft)
+    draft.delete()
+
+
+# --- Submission ----------------------------------------------------------------------
+
+
+def _applicant_identity(draft: Draft, answers: Mapping[str, Any]) -> tuple[str, str]:
+    """(name, email) of the person the case is for."""
+    mapping = draft.spec.options.get("applicant", {})
+    owner = draft.owner
+    first = answers.get(mapping.get("first_name", ""), "") if mapping else ""
+    last = answers.get(mapping.get("last_name", ""), "") if mapping else ""
+    email = answers.get(mapping.get("email", ""), "") if mapping else ""
+    if owner is not None:
+        name = owner.full_name or f"{first} {last}".strip()
+        return name, email or owner.email
+    return f"{first} {last}".strip(), str(email)
+
+
+def _summary(draft: Draft, answers: Mapping[str, Any]) -> str:
+    from beffroi.cases.formengine import display_value
+
+    parts = []
+    for field_id in draft.spec.options.get("summary_fields", []):
+        field = draft.spec.fields.get(field_id)
+        value = display_value(draft.spec, field, answers.get(field_id), {}) if field else ""
+        if value and isinstance(value, str):
+            parts.append(value.replace("\n", ", "))
+    return " — ".join(parts)[:300]
+
+
+class IncompleteDraft(Exception):
+    def __init__(self, missing: list[Any]) -> None:
+        super().__init__("incomplete")
+        self.missing = missing
+
+
+def case_submit(*, actor: Any, draft: Draft) -> Case:
+    """File the draft as a case; return the case (the same one if already filed)."""
+    for _attempt in range(5):
+        try:
+            return _case_submit_once(actor=actor, draft=draft)
+        except IntegrityError:
+            continue  # a tracking code drawn twice: draw again
+    raise RuntimeError("Could not draw a unique tracking code")
+
+
+@transaction.atomic
+def _case_submit_once(*, actor: Any, draft: Draft) -> Case:
+    draft = (
+        Draft.objects.select_for_update(of=("self",))
+        .select_related("procedure", "version")
+        .get(pk=draft.pk)
+    )
+    if draft.case_id is not None:
+        return Case.objects.get(pk=draft.case_id)
+    spec = draft.spec
+    answers = prune_answers(spec, _with_files(draft, dict(draft.answers)))
+    missing = missing_answers(spec, answers)
+    if missing:
+        raise IncompleteDraft(missing)
+    procedure = draft.procedure
+    name, email = _applicant_identity(draft, answers)
+    if draft.owner is None and not email:
+        raise IncompleteDraft([])
+    service_code = route_service_code(spec.routing, answers)
+    service = Service.objects.get(code=service_code) if service_code else procedure.service
+    now = timezone.now()
+    reference = new_case_reference(year=timezone.localdate().year)
+    tracking_code = new_tracking_code()
+    summary = _summary(draft, answers)
+    case = Case(
+        reference=reference,
+        tracking_code=tracking_code,
+        procedure=procedure,
+        version=draft.version,
+        service=service,
+        status="",
+        channel=draft.channel,
+        applicant=draft.owner,
+        applicant_email="" if draft.owner else email,
+        applicant_name=name,
+        organisation=draft.organisation,
+        summary=summary,
+        search_text=fold(
+            f"{name} {draft.organisation.name if draft.organisation else ''} "
+            f"{reference} {tracking_code} {summary}"
+        ),
+        answers=answers,
+        created_by=draft.created_by,
+        submitted_at=now,
+        status_changed_at=now,
+    )
+    case.deadline = initial_deadline(case)
+    case.save(force_insert=True)
+    draft.attachments.update(case=case, draft=None)
+    draft.case = case
+    draft.save(update_fields=["case", "updated_at"])
+    CaseEvent.objects.create(
+        case=case,
+        kind=CaseEvent.Kind.SUBMITTED,
+        actor=_user(actor),
+        text=case.get_channel_display(),
+        to_status=case.status,
+    )
+    enter_status(case, spec.initial_status, actor=actor)
+    # Journaled last: the journal's lock is then held only until the commit.
+    audit_event_record(
+        actor=actor,
+        action="case.submitted",
+        target=case,
+        data={
+            "procedure": procedure.slug,
+            "version": draft.version.number,
+            "channel": case.channel,
+        },
+    )
+    return case
+
+
+# --- Processing ---------------------------------------------------------------------------
+
+
+def _locked(case: Case, expected_lock_version: int | None) -> Case:
+    fresh = (
+        Case.objects.select_for_update()
+        .select_related("procedure", "version", "service")
+        .get(pk=case.pk)
+    )
+    if expected_lock_version is not None and fresh.lock_version != expected_lock_version:
+        raise StaleCase(case.reference)
+    return fresh
+
+
+@transaction.atomic
+def case_transition(
+    *,
+    actor: Any,
+    case: Case,
+    transition_id: str,
+    comment: str = "",
+    expected_lock_version: int | None = None,
+    as_authority: bool = False,
+) -> Case:
+    """Take a workflow transition; ``actor`` None is the system (timers).
+
+    ``as_authority``: the actor records a decision taken by an authority
+    (the College) rather than by their own role in the service.
+    """
+    case = _locked(case, expected_lock_version)
+    transition = case.spec.transitions.get(transition_id)
+    allowed = {t["id"] for t in transitions_available(case, None if as_authority else actor)}
+    if transition is None or transition_id not in allowed:
+        raise TransitionRefused(
+            _("Cette action n'est pas possible pour ce dossier dans son état actuel.")
+        )
+    comment = comment.strip()
+    mode = transition.get("comment", "optional")
+    if mode == "required" and not comment:
+        raise TransitionRefused(_("Un commentaire est nécessaire pour cette action."))
+    if mode == "none":
+        comment = ""
+    target = transition["to"]
+    if case.spec.statuses[target].get("waits_for_citizen"):
+        case.return_status = case.status
+        Message.objects.create(
+            case=case,
+            direction=Message.Direction.TO_CITIZEN,
+            author=_user(actor),
+            body=comment,
+            is_information_request=True,
+        )
+    previous = case.status
+    enter_status(case, target, actor=actor, comment=comment)
+    audit_event_record(
+        actor=actor,
+        action="case.transition",
+        target=case,
+        data={"transition": transition_id, "from": previous, "to": target},
+    )
+    return case
+
+
+def _check_agent_of(agent: Any, case: Case) -> None:
+    if not Membership.objects.filter(user=agent, service_id=case.service_id).exists():
+        raise TransitionRefused(_("Cet agent n'appartient pas au service de ce dossier."))
+
+
+@transaction.atomic
+def case_assign(
+    *, actor: Any, case: Case, agent: Any, expected_lock_version: int | None = None
+) -> Case:
+    """Give the case to ``agent`` (None: back to the service's pile)."""
+    case = _locked(case, expected_lock_version)
+    if not actor_roles(actor, case):
+        raise TransitionRefused(_("Vous n'appartenez pas au service de ce dossier."))
+    if agent is not None:
+        _check_agent_of(agent, case)
+    if case.assigned_to_id == (agent.pk if agent else None):
+        return case
+    case.assigned_to = agent
+    case.lock_version += 1
+    case.save(update_fields=["assigned_to", "lock_version", "updated_at"])
+    text = (
+        _("Dossier attribué à %(name)s.") % {"name": agent.full_name or agent.email}
+        if agent
+        else _("Dossier remis dans la pile du service.")
+    )
+    CaseEvent.objects.create(
+        case=case, kind=CaseEvent.Kind.ASSIGNED, actor=actor, text=text, visible_to_citizen=False
+    )
+    audit_event_record(
+        actor=actor,
+        action="case.assigned",
+        target=case,
+        data={"agent_id": agent.pk if agent else None},
+    )
+    if agent is not None and agent != actor:
+        notify_service(case, message=text)
+    return case
+
+
+@transaction.atomic
+def case_note_add(*, actor: Any, case: Case, body: str) -> Note:
+    if not actor_roles(actor, case):
+        raise TransitionRefused(_("Vous n'appartenez pas au service de ce dossier."))
+    note = Note.objects.create(case=case, author=actor, body=body.strip())
+    audit_event_record(
+        actor=actor, action="case.note_added", target=case, data={"note_id": note.pk}
+    )
+    return note
+
+
+def _attach_to_message(
+    message: Message, files: Iterable[tuple[bytes, str, str]], actor: Any
+) -> None:
+    for content, filename, kind in files:
+        Attachment.objects.create(
+            file=file_store(content=content, kind=kind),
+            filename=_safe_filename(filename),
+            case=message.case,
+            message=message,
+            uploaded_by=_user(actor),
+        )
+
+
+@transaction.atomic
+def case_message_send(
+    *, actor: Any, case: Case, body: str, files: Iterable[tuple[bytes, str, str]] = ()
+) -> Message:
+    """An agent writes to the citizen (who is told by email)."""
+    if not actor_roles(actor, case):
+        raise TransitionRefused(_("Vous n'appartenez pas au service de ce dossier."))
+    message = Message.objects.create(
+        case=case, direction=Message.Direction.TO_CITIZEN, author=actor, body=body.strip()
+    )
+    _attach_to_message(message, files, actor)
+    CaseEvent.objects.create(
+        case=case, kind=CaseEvent.Kind.MESSAGE, actor=actor, text=_("Message du service")
+    )
+    audit_event_record(
+        actor=actor, action="case.message_sent", target=case, data={"message_id": message.pk}
+    )
+    notify_citizen_of_message(case, body=message.body)
+    return message
+
+
+@transaction.atomic
+def case_reply(
+    *, actor: Any, case: Case, body: str, files: Iterable[tuple[bytes, str, str]] = ()
+) -> Message:
+    """The citizen writes to the service. When the case waits for their
+    answer, it goes back to where it was and the service is told."""
+    case = _locked(case, None)
+    if case.is_closed:
+        raise TransitionRefused(_("Cette demande est clôturée : vous ne pouvez plus y répondre."))
+    message = Message.objects.create(
+        case=case, direction=Message.Direction.FROM_CITIZEN, author=_user(actor), body=body.strip()
+    )
+    _attach_to_message(message, files, actor)
+    CaseEvent.objects.create(
+        case=case, kind=CaseEvent.Kind.MESSAGE, actor=_user(actor), text=_("Message du demandeur")
+    )
+    audit_event_record(
+        actor=actor, action="case.replied", target=case, data={"message_id": message.pk}
+    )
+    if case.waits_for_citizen and case.return_status:
+        case.messages.filter(is_information_request=True, answered_at__isnull=True).update(
+            answered_at=timezone.now()
+        )
+        enter_status(case, case.return_status, actor=actor, comment=_("Le demandeur a répondu."))
+    notify_service(case, message=_("Le demandeur a envoyé un message."))
+    return message
+
+
+@transaction.atomic
+def case_deadline_set(
+    *, actor: Any, case: Case, deadline: Any, expected_lock_version: int | None = None
+) -> Case:
+    case = _locked(case, expected_lock_version)
+    if not actor_roles(actor, case):
+        raise TransitionRefused(_("Vous n'appartenez pas au service de ce dossier."))
+    case.deadline = deadline
+    case.lock_version += 1
+    case.save(update_fields=["deadline", "lock_version", "updated_at"])
+    CaseEvent.objects.create(
+        case=case,
+        kind=CaseEvent.Kind.DEADLINE,
+        actor=actor,
+        text=_("Échéance fixée au %(date)s.") % {"date": f"{deadline:%d/%m/%Y}"},
+        visible_to_citizen=False,
+    )
+    audit_event_record(
+        actor=actor,
+        action="case.deadline_set",
+        target=case,
+        data={"deadline": deadline.isoformat()},
+    )
+    return case
+
+
+# --- Timers ------------------------------------------------------------------------------
+
+
+def case_timer_fire(*, timer_id: int) -> bool:
+    """Fire one due timer; False when another worker already did (or it no longer applies)."""
+    from beffroi.cases.models import CaseTimer
+
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = CaseTimer.objects.filter(
+            pk=timer_id, fired_at__isnull=True, cancelled_at__isnull=True, due_at__lte=now
+        ).update(fired_at=now)
+        if not claimed:
+            return False
+        timer = CaseTimer.objects.select_related("case").get(pk=timer_id)
+        case = _locked(timer.case, None)
+        if case.status != timer.status or case.is_closed:
+            return False
+        if timer.kind == CaseTimer.Kind.REMIND:
+            CaseEvent.objects.create(
+                case=case,
+                kind=CaseEvent.Kind.REMINDER,
+                text=_("Rappel : ce dossier attend depuis le %(date)s.")
+                % {"date": f"{timezone.localtime(case.status_changed_at):%d/%m/%Y}"},
+                visible_to_citizen=False,
+            )
+            audit_event_record(actor=None, action="case.reminded", target=case)
+            notify_service(
+                case,
+                message=_("Rappel : ce dossier attend une action depuis le %(date)s.")
+                % {"date": f"{timezone.localtime(case.status_changed_at):%d/%m/%Y}"},
+            )
+            return True
+    try:
+        case_transition(actor=None, case=case, transition_id=timer.transition)
+    except TransitionRefused:
+        return False
+    return True
+
+
+def case_timers_due(*, limit: int = 500) -> list[int]:
+    from beffroi.cases.models import CaseTimer
+
+    return list(
+        CaseTimer.objects.filter(
+            fired_at__isnull=True, cancelled_at__isnull=True, due_at__lte=timezone.now()
+        )
+        .order_by("due_at")
+        .values_list("pk", flat=True)[:limit]
+    )

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django_tasks import task
+
+from beffroi.cases.opinions import opinions_overdue_remind
+from beffroi.cases.services import case_timer_fire, case_timers_due
+from beffroi.core.periodic import periodic
+
+
+# Every 30 seconds, with the scheduler's 15-second tick: a timer fires within
+# a minute of its due time.
+@periodic(every=timedelta(seconds=30))
+@task()
+def fire_due_timers() -> None:
+    for timer_id in case_timers_due():
+        case_timer_fire(timer_id=timer_id)
+
+
+@periodic(every=timedelta(hours=1))
+@task()
+def remind_overdue_opinions() -> None:
+    """Each late opinion is reminded to its service once a day."""
+    opinions_overdue_remind()

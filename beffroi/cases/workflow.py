@@ -1,0 +1,244 @@
+"""The workflow engine: entering statuses, their actions and their timers.
+
+Everything here runs inside the transaction of the service that changes the
+case (cases/services.py), so a status change, its actions, its timers, its
+history line, its journal event and the email it queues commit together or
+not at all.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from beffroi.cases.models import Case, CaseEvent, CaseTimer
+from beffroi.cases.notify import notify_citizen_of_status, notify_service
+from beffroi.catalogue.definition import ActionCheck, register_action
+from beffroi.core.conditions import evaluate
+from beffroi.core.workdays import add_working_days
+from beffroi.municipality.models import Membership
+
+
+class TransitionRefused(Exception):
+    """The transition cannot be taken now; ``message`` says why, in French."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def actor_roles(actor: Any, case: Case) -> set[str]:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return set()
+    return set(
+        Membership.objects.filter(user=actor, service_id=case.service_id).values_list(
+            "role", flat=True
+        )
+    )
+
+
+def transitions_available(
+    case: Case, actor: Any, roles: set[str] | None = None
+) -> list[dict[str, Any]]:
+    """The transitions ``actor`` may take on ``case`` now (None: the system)."""
+    if case.is_closed:
+        return []
+    spec = case.spec
+    if actor is not None and roles is None:
+        roles = actor_roles(actor, case)
+    available = []
+    for transition in spec.transitions_from(case.status):
+        if actor is not None and transition.get("authority"):
+            continue  # taken only where the authority's decision is recorded (the College)
+        if roles is not None and not roles & set(transition.get("roles") or _all_roles()):
+            continue
+        if not evaluate(transition.get("when"), case.answers, case=case.condition_context()):
+            continue
+        available.append(transition)
+    return available
+
+
+def _all_roles() -> list[str]:
+    return [choice for choice, _label in Membership.Role.choices]
+
+
+def _working_days_later(day: datetime.date, count: int) -> datetime.date:
+    return add_working_days(day, count)
+
+
+def _deadline_after(action: Mapping[str, Any], start: datetime.date) -> datetime.date:
+    if "working_days" in action:
+        return _working_days_later(start, int(action["working_days"]))
+    return start + datetime.timedelta(days=int(action["days"]))
+
+
+def _timer_due(timer: Mapping[str, Any], now: datetime.datetime) -> datetime.datetime:
+    if "after_hours" in timer:
+        return now + datetime.timedelta(hours=int(timer["after_hours"]))
+    if "after_days" in timer:
+        return now + datetime.timedelta(days=int(timer["after_days"]))
+    local = timezone.localtime(now)
+    day = _working_days_later(local.date(), int(timer["after_working_days"]))
+    return local.replace(year=day.year, month=day.month, day=day.day)
+
+
+ActionHandler = Callable[[Case, Mapping[str, Any], Any], list[str]]
+_HANDLERS: dict[str, ActionHandler] = {}
+
+
+def workflow_action(
+    name: str, *, keys: set[str] | None = None, check: ActionCheck | None = None
+) -> Callable[[ActionHandler], ActionHandler]:
+    """Register what a status's ``{do: name}`` does on entering it.
+
+    The handler receives the case (row locked by the caller), the action's
+    parameters and the actor; it returns the case fields it changed, and
+    runs inside the status change's transaction. ``keys`` and ``check`` let
+    definitions using the action be validated at import.
+    """
+
+    def register(handler: ActionHandler) -> ActionHandler:
+        _HANDLERS[name] = handler
+        if keys is not None:
+            register_action(name, keys, check)
+        return handler
+
+    return register
+
+
+def run_actions(case: Case, actions: list[Mapping[str, Any]], *, actor: Any) -> list[str]:
+    """Run a status's ``on_enter`` actions; return the updated case fields."""
+    changed: list[str] = []
+    for action in actions:
+        handler = _HANDLERS.get(str(action["do"]))
+        if handler is None:
+            raise RuntimeError(f"No handler for the workflow action {action['do']!r}")
+        changed += handler(case, action, actor)
+    return changed
+
+
+@workflow_action("set_deadline")
+def _set_deadline(case: Case, action: Mapping[str, Any], actor: Any) -> list[str]:
+    case.deadline = _deadline_after(action, timezone.localdate())
+    _history(
+        case,
+        CaseEvent.Kind.DEADLINE,
+        actor,
+        _("Échéance fixée au %(date)s.") % {"date": f"{case.deadline:%d/%m/%Y}"},
+        citizen=False,
+    )
+    return ["deadline"]
+
+
+@workflow_action("extend_deadline")
+def _extend_deadline(case: Case, action: Mapping[str, Any], actor: Any) -> list[str]:
+    today = timezone.localdate()
+    case.deadline = _deadline_after(action, max(case.deadline or today, today))
+    _history(
+        case,
+        CaseEvent.Kind.DEADLINE,
+        actor,
+        _("Échéance prolongée au %(date)s.") % {"date": f"{case.deadline:%d/%m/%Y}"},
+        citizen=False,
+    )
+    return ["deadline"]
+
+
+@workflow_action("generate_document")
+def _generate_document(case: Case, action: Mapping[str, Any], actor: Any) -> list[str]:
+    from beffroi.documents.services import document_issue
+
+    document_issue(actor=actor, case=case, document_id=action["document"])
+    return []
+
+
+@workflow_action("notify_service")
+def _notify_service(case: Case, action: Mapping[str, Any], actor: Any) -> list[str]:
+    notify_service(case, message=str(action.get("message", "")))
+    return []
+
+
+def _history(case: Case, kind: str, actor: Any, text: str, *, citizen: bool) -> None:
+    CaseEvent.objects.create(
+        case=case,
+        kind=kind,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        text=text,
+        visible_to_citizen=citizen,
+    )
+
+
+def enter_status(
+    case: Case, status_id: str, *, actor: Any, comment: str = "", notify: bool = True
+) -> None:
+    """Move ``case`` into ``status_id``: timers, actions, history, email.
+
+    The caller holds the case's row lock and saves nothing itself: this
+    function writes the case.
+    """
+    spec = case.spec
+    status = spec.statuses[status_id]
+    now = timezone.now()
+    previous = case.status
+    if previous:  # a new case has no timers yet
+        CaseTimer.objects.filter(
+            case=case, fired_at__isnull=True, cancelled_at__isnull=True
+        ).update(cancelled_at=now)
+    case.status = status_id
+    case.status_changed_at = now
+    changed = ["status", "status_changed_at", "return_status", "closed_at"]
+    if status.get("final"):
+        case.closed_at = now
+        case.return_status = ""
+    if not status.get("waits_for_citizen") and not status.get("final"):
+        case.return_status = ""
+    CaseEvent.objects.create(
+        case=case,
+        kind=CaseEvent.Kind.STATUS,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        from_status=previous,
+        to_status=status_id,
+        text=comment,
+        visible_to_citizen=True,
+    )
+    changed += run_actions(case, list(status.get("on_enter", [])), actor=actor)
+    CaseTimer.objects.bulk_create(
+        CaseTimer(
+            case=case,
+            status=status_id,
+            kind=CaseTimer.Kind.TRANSITION if "transition" in timer else CaseTimer.Kind.REMIND,
+            transition=str(timer.get("transition", "")),
+            due_at=_timer_due(timer, now),
+        )
+        for timer in status.get("timers", [])
+    )
+    case.lock_version += 1  # the caller holds the row lock
+    case.save(update_fields=[*dict.fromkeys(changed), "lock_version", "updated_at"])
+    if notify:
+        notify_citizen_of_status(case, comment=comment)
+
+
+def initial_deadline(case: Case) -> datetime.date:
+    """The deadline a new case starts with, from the catalogue's promise.
+
+    A legal deadline counts calendar days (as the law does); the usual
+    processing time counts working days.
+    """
+    today = timezone.localdate()
+    procedure = case.procedure
+    if procedure.legal_deadline_days:
+        return today + datetime.timedelta(days=procedure.legal_deadline_days)
+    return _working_days_later(today, procedure.processing_days)
+
+
+def route_service_code(
+    spec_routing: list[dict[str, Any]], answers: Mapping[str, Any]
+) -> str | None:
+    for rule in spec_routing:
+        if evaluate(rule["when"], answers):
+            return str(rule["service"])
+    return None

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from beffroi.catalogue.loader import SHIPPED_DIR, DefinitionError, load_yaml, parse_procedure
+from beffroi.catalogue.services import catalogue_import, procedure_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Imports procedure definitions: a catalogue folder (categories.yaml and procedures/) "
+        "or one procedure file. A changed definition is published as a new version."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", nargs="?", default=str(SHIPPED_DIR))
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = Path(options["path"])
+        try:
+            if path.is_dir():
+                report = catalogue_import(actor=None, directory=path)
+                self.stdout.write(
+                    f"{len(report.created)} créée(s), {len(report.updated)} mise(s) à jour, "
+                    f"{len(report.unchanged)} inchangée(s) ; versions publiées : "
+                    f"{', '.join(report.versions) or 'aucune'}."
+                )
+                return
+            if not path.exists():
+                raise CommandError(f"Fichier introuvable : {path}")
+            data = parse_procedure(load_yaml(path), path.name, shared_dir=SHIPPED_DIR)
+            procedure = procedure_import(actor=None, data=data)
+        except DefinitionError as error:
+            raise CommandError("Définition refusée :\n" + "\n".join(error.problems)) from error
+        version = procedure.current_version
+        self.stdout.write(
+            f"{procedure.slug} importée"
+            + (f" (version en vigueur : {version.number})." if version else ".")
+        )

@@ -1,0 +1,114 @@
+"""The demo's accounts: one per persona of the product brief."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+DEMO_PASSWORD = "demo-beffroi-2026"  # noqa: S105 — printed on purpose: it is a demo.
+
+
+@dataclass(frozen=True)
+class Persona:
+    email: str
+    first_name: str
+    last_name: str
+    role_label: str
+    memberships: tuple[tuple[str, str], ...] = ()
+    profile: dict[str, str] = field(default_factory=dict)
+    is_superuser: bool = False
+
+
+PERSONAS = (
+    Persona(
+        "marie.dubois@demo.beffroi.test",
+        "Marie",
+        "Dubois",
+        "Citoyenne",
+        profile={
+            "birth_date": "1985-07-30",
+            "national_number": "85073003328",
+            "phone": "+32470123456",
+            "street": "Rue de la Tête d'Or",
+            "house_number": "12",
+            "postcode": "7500",
+            "city": "Tournai",
+            "country": "BE",
+        },
+    ),
+    Persona(
+        "luc.martin@demo.beffroi.test",
+        "Luc",
+        "Martin",
+        "Représentant d'association",
+        profile={
+            "street": "Quai Notre-Dame",
+            "house_number": "3",
+            "postcode": "7500",
+            "city": "Tournai",
+        },
+    ),
+    Persona(
+        "sophie.leroy@demo.beffroi.test",
+        "Sophie",
+        "Leroy",
+        "Agente au service Population (et au guichet)",
+        memberships=(("population", "agent"),),
+    ),
+    Persona(
+        "paul.lambert@demo.beffroi.test",
+        "Paul",
+        "Lambert",
+        "Chef du service Population (signataire)",
+        memberships=(("population", "head"),),
+    ),
+    Persona(
+        "julie.renard@demo.beffroi.test",
+        "Julie",
+        "Renard",
+        "Agente à l'État civil",
+        memberships=(("etat-civil", "agent"),),
+    ),
+    Persona(
+        "nadia.benali@demo.beffroi.test",
+        "Nadia",
+        "Benali",
+        "Agente au service Événements (et à l’agenda de la Ville)",
+        memberships=(("evenements", "agent"), ("communication", "agent")),
+    ),
+    Persona(
+        "jean.lemaire@demo.beffroi.test",
+        "Jean",
+        "Lemaire",
+        "Inspecteur à la zone de police (avis sur les manifestations)",
+        memberships=(("police", "agent"),),
+    ),
+    Persona(
+        "anne.mercier@demo.beffroi.test",
+        "Anne",
+        "Mercier",
+        "Cheffe du service Événements (signataire)",
+        memberships=(("evenements", "head"),),
+    ),
+    Persona(
+        "karim.haddou@demo.beffroi.test",
+        "Karim",
+        "Haddou",
+        "Agent au Développement économique (annuaire des commerces)",
+        memberships=(("developpement-economique", "agent"),),
+    ),
+    Persona(
+        "marc.delvaux@demo.beffroi.test",
+        "Marc",
+        "Delvaux",
+        "Agent du service Courrier",
+        memberships=(("courrier", "mail_clerk"),),
+    ),
+    Persona(
+        "claire.fontaine@demo.beffroi.test",
+        "Claire",
+        "Fontaine",
+        "Administratrice fonctionnelle",
+        memberships=(("secretariat", "functional_admin"),),
+        is_superuser=True,
+    ),
+)

@@ -1,0 +1,62 @@
+"""Register numbers under concurrency, on PostgreSQL (CI's PostgreSQL pass runs it)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection, connections, transaction
+from django.test import TransactionTestCase
+from django.utils import timezone
+
+from beffroi.mail.models import Channel, MailItem
+from beffroi.mail.services import mail_register
+
+THREADS = 8
+PER_THREAD = 25
+
+
+class Rollback(Exception):
+    pass
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's row locks")
+class ConcurrentNumberingTests(TransactionTestCase):
+    def test_parallel_registrations_get_gapless_unique_numbers_even_with_rollbacks(self) -> None:
+        start = threading.Barrier(THREADS)
+        errors: list[BaseException] = []
+        committed: list[str] = []
+        lock = threading.Lock()
+
+        def clerk(index: int) -> None:
+            try:
+                start.wait()
+                for count in range(PER_THREAD):
+                    try:
+                        with transaction.atomic():
+                            item = mail_register(
+                                actor=None, channel=Channel.PAPER, subject=f"Lettre {index}-{count}"
+                            )
+                            if count % 5 == 4:
+                                raise Rollback  # this clerk's transaction fails
+                        with lock:
+                            committed.append(item.number)
+                    except Rollback:
+                        pass
+            except BaseException as error:  # reported to the main thread
+                errors.append(error)
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=clerk, args=(index,)) for index in range(THREADS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=300)
+        assert not errors, errors
+        expected = THREADS * PER_THREAD * 4 // 5
+        year = timezone.localdate().year
+        numbers = sorted(MailItem.objects.values_list("number", flat=True))
+        assert len(committed) == expected
+        assert sorted(committed) == numbers
+        assert numbers == [f"E-{year}-{n:06d}" for n in range(1, expected + 1)]

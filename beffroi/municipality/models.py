@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from beffroi.municipality.validators import validate_brand_colour
+
+
+class Municipality(models.Model):
+    """The city running this installation: its identity and its look."""
+
+    name = models.CharField(_("nom"), max_length=120)
+    short_name = models.CharField(_("nom court"), max_length=60, blank=True)
+    welcome_title = models.CharField(_("titre d'accueil"), max_length=200, blank=True)
+    welcome_text = models.TextField(_("texte d'accueil"), blank=True)
+    logo = models.FileField(_("logo"), upload_to="branding/", blank=True)
+    logo_alt = models.CharField(_("texte alternatif du logo"), max_length=200, blank=True)
+    brand_colour = models.CharField(
+        _("couleur principale"), max_length=7, default="#1d4f91", validators=[validate_brand_colour]
+    )
+    accent_colour = models.CharField(
+        _("couleur d'accent"), max_length=7, default="#8a1c1c", validators=[validate_brand_colour]
+    )
+    address = models.TextField(_("adresse"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=40, blank=True)
+    email = models.EmailField(_("courriel"), blank=True)
+    website = models.URLField(_("site web"), blank=True)
+    # [{"label": "Vie privée", "url": "/vie-privee/"}, ...]
+    footer_links = models.JSONField(_("liens de pied de page"), default=list, blank=True)
+    country = models.CharField(_("pays (code ISO)"), max_length=2, default="BE")
+    subdivision = models.CharField(_("région (code ISO)"), max_length=10, blank=True, default="WAL")
+
+    class Meta:
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Service(models.Model):
+    """An organisational unit that processes requests or gives opinions."""
+
+    class Kind(models.TextChoices):
+        INTERNAL = "internal", _("service communal")
+        PARTNER = "partner", _("partenaire externe")
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("nom"), max_length=120)
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.INTERNAL)
+    description = models.TextField(_("description"), blank=True)
+    email = models.EmailField(_("courriel"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=40, blank=True)
+    address = models.TextField(_("adresse"), blank=True)
+    opening_hours = models.TextField(_("heures d'ouverture"), blank=True)
+    is_active = models.BooleanField(_("actif"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """An agent's place in a service, with the role they hold there."""
+
+    class Role(models.TextChoices):
+        AGENT = "agent", _("agent")
+        HEAD = "head", _("chef de service")
+        MAIL_CLERK = "mail_clerk", _("agent du service courrier")
+        FUNCTIONAL_ADMIN = "functional_admin", _("administrateur fonctionnel")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices, default=Role.AGENT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "service", "role"], name="unique_membership")
+        ]
+        verbose_name = _("affectation")
+        verbose_name_plural = _("affectations")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.service} ({self.get_role_display()})"

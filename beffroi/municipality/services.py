@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from beffroi.audit.services import audit_event_record
+from beffroi.core.revisions import MUNICIPALITY, revision_bump
+from beffroi.municipality.models import Membership, Municipality, Service
+
+# Fields of Municipality an administrator may change.
+MUNICIPALITY_FIELDS = frozenset(
+    f.name
+    for f in Municipality._meta.get_fields()
+    if getattr(f, "editable", False) and f.name != "id"
+)
+
+
+@transaction.atomic
+def municipality_update(*, actor: Any, values: dict[str, Any]) -> Municipality:
+    unknown = set(values) - MUNICIPALITY_FIELDS
+    if unknown:
+        raise ValueError(f"Unknown municipality fields: {sorted(unknown)}")
+    municipality = Municipality.objects.select_for_update().order_by("pk").first()
+    creating = municipality is None
+    if municipality is None:
+        municipality = Municipality()
+    for name, value in values.items():
+        setattr(municipality, name, value)
+    municipality.full_clean()
+    if creating:
+        municipality.save()
+    else:
+        municipality.save(update_fields=sorted(values))
+    audit_event_record(
+        actor=actor,
+        action="municipality.created" if creating else "municipality.updated",
+        target=municipality,
+        data={"fields": sorted(values)},
+    )
+    revision_bump(key=MUNICIPALITY)
+    return municipality
+
+
+@transaction.atomic
+def service_upsert(*, actor: Any, code: str, values: dict[str, Any]) -> Service:
+    service, created = Service.objects.select_for_update().get_or_create(code=code, defaults=values)
+    if not created:
+        changed = [name for name, value in values.items() if getattr(service, name) != value]
+        if not changed:
+            return service
+        for name in changed:
+            setattr(service, name, values[name])
+        service.full_clean()
+        service.save(update_fields=changed)
+    audit_event_record(
+        actor=actor,
+        action="service.created" if created else "service.updated",
+        target=service,
+        data={"code": code},
+    )
+    return service
+
+
+@transaction.atomic
+def membership_grant(*, actor: Any, user: Any, service: Service, role: str) -> Membership:
+    membership, created = Membership.objects.get_or_create(user=user, service=service, role=role)
+    if created:
+        audit_event_record(
+            actor=actor,
+            action="membership.granted",
+            target=membership,
+            data={"user_id": user.pk, "service": service.code, "role": role},
+        )
+    return membership

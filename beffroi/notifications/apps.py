@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    name = "beffroi.notifications"
+    label = "notifications"
+    verbose_name = "Notifications"

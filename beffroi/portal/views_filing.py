@@ -1,0 +1,344 @@
+"""Filing a request: start, one page at a time, check the answers, send.
+
+Every page's answers are saved as the citizen goes. A page that does not
+validate keeps exactly what was typed (shown again with its messages, even
+after leaving and coming back), and a citizen whose session timed out finds
+what they typed once logged in again.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from beffroi.cases.formengine import (
+    PageForm,
+    answer_rows,
+    late_request,
+    missing_answers,
+    prefill_values,
+    visible_pages,
+)
+from beffroi.cases.models import Attachment, Case, Draft
+from beffroi.cases.selectors import get_draft_for
+from beffroi.cases.services import (
+    IncompleteDraft,
+    NotFileable,
+    case_submit,
+    draft_attach,
+    draft_delete,
+    draft_detach,
+    draft_keep_typing,
+    draft_save_page,
+    draft_start,
+)
+from beffroi.catalogue.selectors import organisation_mode, procedure_published
+from beffroi.documents.responses import file_response
+from beffroi.organisations.selectors import organisations_of
+from beffroi.portal.session import (
+    remember_draft,
+    remember_submitted,
+    session_drafts,
+    submitted_case_ids,
+)
+
+
+def _draft(request: HttpRequest, draft_id: uuid.UUID) -> Draft:
+    draft = get_draft_for(request.user, draft_id, session_drafts=session_drafts(request))
+    return draft
+
+
+def _owner_needed(request: HttpRequest, draft_id: uuid.UUID) -> Draft | None:
+    """A draft of an account whose session expired: the owner must log in again."""
+    if request.user.is_authenticated:
+        return None
+    draft = Draft.objects.filter(pk=draft_id, owner__isnull=False, case__isnull=True).first()
+    return draft
+
+
+@require_POST
+def start(request: HttpRequest, slug: str) -> HttpResponse:
+    procedure = procedure_published(slug=slug)
+    if procedure is None:
+        raise Http404
+    if not request.user.is_authenticated and not procedure.allows_anonymous:
+        return redirect_to_login(procedure.get_absolute_url())
+    organisation = None
+    mode = organisation_mode(procedure)
+    if mode and request.user.is_authenticated:
+        choice = request.POST.get("on_behalf", "")
+        represented = organisations_of(request.user, representative=True)
+        organisation = represented.filter(pk=int(choice)).first() if choice.isdigit() else None
+        if mode == "required" and organisation is None:
+            messages.error(
+                request,
+                _(
+                    "Cette démarche se fait au nom d’une association dont la fiche est validée par la Ville : choisissez-la."
+                ),
+            )
+            return redirect(procedure.get_absolute_url())
+    try:
+        draft = draft_start(actor=request.user, procedure=procedure, organisation=organisation)
+    except NotFileable:
+        messages.error(request, _("Cette démarche ne peut pas encore être faite en ligne."))
+        return redirect(procedure.get_absolute_url())
+    if draft.owner_id is None:
+        remember_draft(request, draft)
+    return redirect("portal:draft_page", draft_id=draft.pk, page_id=draft.spec.pages[0].id)
+
+
+@require_GET
+def resume(request: HttpRequest, draft_id: uuid.UUID) -> HttpResponse:
+    draft = _draft(request, draft_id)
+    if draft.is_submitted:
+        return redirect("portal:draft_check", draft_id=draft.pk)
+    pages = visible_pages(draft.spec, draft.answers)
+    target = next((p for p in pages if p.id == draft.last_page), None)
+    if target is None:
+        return redirect("portal:draft_page", draft_id=draft.pk, page_id=pages[0].id)
+    following = pages[pages.index(target) + 1 :]
+    page_id = following[0].id if following else None
+    if page_id is None:
+        return redirect("portal:draft_check", draft_id=draft.pk)
+    return redirect("portal:draft_page", draft_id=draft.pk, page_id=page_id)
+
+
+def _attachments(draft: Draft) -> dict[str, list[Attachment]]:
+    grouped: dict[str, list[Attachment]] = {}
+    for attachment in draft.attachments.select_related("file"):
+        grouped.setdefault(attachment.field_id, []).append(attachment)
+    return grouped
+
+
+FAILED = "__failed__"
+
+
+def _raw(request: HttpRequest) -> dict[str, Any]:
+    """What was typed, as lists of strings, without the CSRF token and buttons."""
+    # NUL characters are refused by the form anyway, and by PostgreSQL's JSON.
+    return {
+        key.replace("\x00", ""): [value.replace("\x00", "") for value in request.POST.getlist(key)]
+        for key in request.POST
+        if key not in {"csrfmiddlewaretoken", "remove", "action"}
+    }
+
+
+def _initial_from_raw(raw: dict[str, Any]) -> dict[str, Any]:
+    return {
+        key: values if len(values) > 1 else (values[0] if values else "")
+        for key, values in raw.items()
+    }
+
+
+def _store_uploads(request: HttpRequest, draft: Draft, form: PageForm) -> bool:
+    """Keep every valid new file at once, even when other answers are wrong."""
+    stored = True
+    for field_id, uploads in form.new_uploads().items():
+        for upload, kind in uploads:
+            try:
+                draft_attach(
+                    actor=request.user,
+                    draft=draft,
+                    field_id=field_id,
+                    content=upload.read(),
+                    filename=upload.name or "",
+                    kind=kind,
+                )
+            except ValueError:
+                form.add_error(field_id, _("Vous avez déjà joint le nombre maximum de fichiers."))
+                stored = False
+    return stored
+
+
+def _as_querydict(raw: dict[str, Any]) -> QueryDict:
+    data = QueryDict(mutable=True)
+    for key, values in raw.items():
+        data.setlist(key, list(values))
+    return data
+
+
+@require_http_methods(["GET", "POST"])
+def page(request: HttpRequest, draft_id: uuid.UUID, page_id: str) -> HttpResponse:
+    if (
+        request.method == "POST"
+        and not request.user.is_authenticated
+        and str(draft_id) not in session_drafts(request)
+        and (stranded := _owner_needed(request, draft_id))
+    ):
+        # The session ran out while the citizen typed: keep what they typed
+        # in their draft, and bring them back to it once logged in.
+        spec_page = stranded.spec.page(page_id)
+        if spec_page is not None:
+            draft_keep_typing(draft=stranded, page_id=page_id, raw=_raw(request))
+        url = reverse("portal:draft_page", args=[draft_id, page_id])
+        messages.info(
+            request,
+            _("Votre session a expiré. Connectez-vous : ce que vous aviez saisi est conservé."),
+        )
+        return redirect_to_login(url)
+    draft = _draft(request, draft_id)
+    if draft.is_submitted:
+        return redirect("portal:draft_check", draft_id=draft.pk)
+    spec = draft.spec
+    spec_page = spec.page(page_id)
+    if spec_page is None or spec_page not in visible_pages(spec, draft.answers):
+        raise Http404
+    form_kwargs: dict[str, Any] = {
+        "spec": spec,
+        "page": spec_page,
+        "answers": draft.answers,
+        "attachments": _attachments(draft),
+        "prefill": prefill_values(draft.owner, draft.organisation),
+    }
+    if request.method == "POST":
+        form = PageForm(request.POST, request.FILES, **form_kwargs)
+        valid = form.is_valid()
+        valid = _store_uploads(request, draft, form) and valid
+        removal = request.POST.get("remove", "")
+        if removal.isdigit():
+            draft_detach(actor=request.user, draft=draft, attachment_id=int(removal))
+            draft_keep_typing(draft=draft, page_id=page_id, raw=_raw(request))
+            messages.success(request, _("Le fichier a été retiré."))
+            return redirect("portal:draft_page", draft_id=draft.pk, page_id=page_id)
+        if valid:
+            draft_save_page(
+                actor=request.user,
+                draft=draft,
+                page_id=page_id,
+                answers=form.page_answers(),
+                hidden=form.hidden_field_ids(),
+            )
+            return _next(draft, page_id, request.POST.get("action"))
+        draft_keep_typing(draft=draft, page_id=page_id, raw={**_raw(request), FAILED: ["1"]})
+        form.refresh_attachments(_attachments(draft))
+    elif page_id in draft.raw_pages:
+        # Typed earlier and not saved yet: shown exactly as typed, with its
+        # messages when it was a failed attempt.
+        raw = dict(draft.raw_pages[page_id])
+        failed = raw.pop(FAILED, None)
+        if failed:
+            form = PageForm(_as_querydict(raw), **form_kwargs)
+            form.is_valid()
+        else:
+            form = PageForm(initial=_initial_from_raw(raw), **form_kwargs)
+    else:
+        form = PageForm(**form_kwargs)
+    return _render_page(request, draft, spec_page, form)
+
+
+def _render_page(
+    request: HttpRequest, draft: Draft, spec_page: Any, form: PageForm
+) -> HttpResponse:
+    pages = visible_pages(draft.spec, draft.answers)
+    position = next((i for i, p in enumerate(pages) if p.id == spec_page.id), 0)
+    previous = pages[position - 1] if position > 0 else None
+    warning = _early_request_warning(draft)
+    return render(
+        request,
+        "portal/filing/page.html",
+        {
+            "nav": "home",
+            "draft": draft,
+            "procedure": draft.procedure,
+            "page": spec_page,
+            "form": form,
+            "position": position + 1,
+            "page_count": len(pages),
+            "previous": previous,
+            "warning": warning,
+        },
+    )
+
+
+def _early_request_warning(draft: Draft) -> str:
+    """The warning of a request filed later than the city asks (accepted anyway)."""
+    late = late_request(draft.spec, draft.answers, on=timezone.localdate())
+    if late is None:
+        return ""
+    return _(
+        "Votre demande arrive %(days)d jour(s) avant la date prévue, alors que la Ville demande "
+        "%(required)d jours pour l’instruire. Elle sera examinée, mais une réponse à temps n’est "
+        "pas garantie."
+    ) % {"days": late.days_left, "required": late.days_required}
+
+
+def _next(draft: Draft, page_id: str, action: str | None) -> HttpResponse:
+    if action == "check":
+        return redirect("portal:draft_check", draft_id=draft.pk)
+    pages = visible_pages(draft.spec, draft.answers)
+    ids = [p.id for p in pages]
+    if page_id in ids and ids.index(page_id) + 1 < len(ids):
+        return redirect("portal:draft_page", draft_id=draft.pk, page_id=ids[ids.index(page_id) + 1])
+    return redirect("portal:draft_check", draft_id=draft.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def check(request: HttpRequest, draft_id: uuid.UUID) -> HttpResponse:
+    draft = _draft(request, draft_id)
+    if draft.is_submitted:
+        assert draft.case is not None
+        remember_submitted(request, draft.case)
+        return redirect("portal:confirmation", code=draft.case.tracking_code)
+    spec = draft.spec
+    missing = missing_answers(spec, draft.answers)
+    if request.method == "POST" and not missing:
+        try:
+            case = case_submit(actor=request.user, draft=draft)
+        except IncompleteDraft as error:
+            missing = error.missing
+        else:
+            remember_submitted(request, case)
+            return redirect("portal:confirmation", code=case.tracking_code)
+    files = {a.pk: a for a in draft.attachments.all()}
+    return render(
+        request,
+        "portal/filing/check.html",
+        {
+            "nav": "home",
+            "draft": draft,
+            "procedure": draft.procedure,
+            "rows": answer_rows(spec, draft.answers, files),
+            "missing": missing,
+            "unsaved_pages": [p for p in spec.pages if p.id in draft.raw_pages],
+            "warning": _early_request_warning(draft),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+def delete(request: HttpRequest, draft_id: uuid.UUID) -> HttpResponse:
+    draft = _draft(request, draft_id)
+    procedure = draft.procedure
+    draft_delete(actor=request.user, draft=draft)
+    messages.success(
+        request, _("Le brouillon « %(title)s » a été supprimé.") % {"title": procedure.title}
+    )
+    return redirect("portal:my_cases" if request.user.is_authenticated else "portal:home")
+
+
+@require_GET
+def draft_file(request: HttpRequest, draft_id: uuid.UUID, attachment_id: int) -> HttpResponseBase:
+    draft = _draft(request, draft_id)
+    attachment = draft.attachments.select_related("file").filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    return file_response(attachment.file, attachment.filename)
+
+
+@require_GET
+def confirmation(request: HttpRequest, code: str) -> HttpResponse:
+    case = Case.objects.select_related("procedure", "service").filter(tracking_code=code).first()
+    if case is None or case.pk not in submitted_case_ids(request):
+        raise Http404
+    return render(request, "portal/filing/confirmation.html", {"nav": "home", "case": case})

@@ -1,0 +1,168 @@
+"""Following a request with its tracking code, without an account.
+
+The code alone shows the procedure, the status, the dates and the next step:
+nothing personal. The details (answers, messages, documents) and replying
+take the owner's login, or the code plus the procedure's check questions.
+Lookups and checks are rate-limited per client address.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from beffroi.cases.models import Case, CaseEvent
+from beffroi.cases.selectors import case_by_tracking_code
+from beffroi.core.identifiers import clean_national_number
+from beffroi.core.ratelimit import client_address, ratelimit_blocked, ratelimit_hit
+from beffroi.core.text import fold
+from beffroi.portal.forms import TrackingCheckForm, TrackingForm
+from beffroi.portal.session import unlock_case, unlocked_case_ids
+from beffroi.portal.views_cases import case_page
+
+# Lookups per client address, and check attempts per code and address.
+LOOKUPS = (30, 600)
+CHECKS = (5, 900)
+
+
+def _throttled(request: HttpRequest, form: TrackingForm) -> HttpResponse:
+    return render(
+        request,
+        "portal/tracking/lookup.html",
+        {"nav": "tracking", "form": form, "throttled": True},
+        status=429,
+    )
+
+
+@require_GET
+def tracking(request: HttpRequest) -> HttpResponse:
+    form = TrackingForm(request.GET or None)
+    if form.is_valid():
+        return redirect("portal:tracking_detail", code=form.cleaned_data["code"])
+    return render(request, "portal/tracking/lookup.html", {"nav": "tracking", "form": form})
+
+
+def _lookup(request: HttpRequest, code: str) -> tuple[Case | None, HttpResponse | None]:
+    form = TrackingForm({"code": code})
+    limit, period = LOOKUPS
+    if not ratelimit_hit(scope="tracking", key=client_address(request), limit=limit, period=period):
+        return None, _throttled(request, form)
+    case = case_by_tracking_code(code) if form.is_valid() else None
+    if case is None:
+        response = render(
+            request,
+            "portal/tracking/not_found.html",
+            {"nav": "tracking", "form": form},
+            status=404,
+        )
+        return None, response
+    return case, None
+
+
+def _questions(case: Case) -> list[dict[str, Any]]:
+    spec = case.spec
+    return [spec.fields[field_id] for field_id in spec.tracking_check if field_id in spec.fields]
+
+
+@require_GET
+def tracking_detail(request: HttpRequest, code: str) -> HttpResponse:
+    case, refusal = _lookup(request, code)
+    if refusal is not None or case is None:
+        return refusal  # type: ignore[return-value]
+    steps = case.events.filter(kind__in=[CaseEvent.Kind.SUBMITTED, CaseEvent.Kind.STATUS]).only(
+        "case", "kind", "at", "to_status"
+    )
+    questions = _questions(case)
+    return render(
+        request,
+        "portal/tracking/status.html",
+        {
+            "nav": "tracking",
+            "case": case,
+            "steps": [
+                (event.at, case.spec.status_label(event.to_status))
+                for event in steps
+                if event.to_status
+            ],
+            "check_form": TrackingCheckForm(questions=questions) if questions else None,
+            "is_owner": request.user.is_authenticated and case.applicant_id == request.user.pk,
+            "unlocked": case.pk in unlocked_case_ids(request),
+        },
+    )
+
+
+def _matches(expected: object, given: object, field_type: str) -> bool:
+    if expected in (None, ""):
+        return False
+    if field_type == "date":
+        return isinstance(given, datetime.date) and str(expected) == given.isoformat()
+    if field_type == "national_number":
+        try:
+            return clean_national_number(str(given)) == str(expected)
+        except Exception:
+            return False
+    return fold(str(expected)) == fold(str(given))
+
+
+@require_http_methods(["GET", "POST"])
+def tracking_details(request: HttpRequest, code: str) -> HttpResponse:
+    case, refusal = _lookup(request, code)
+    if refusal is not None or case is None:
+        return refusal  # type: ignore[return-value]
+    if request.user.is_authenticated and case.applicant_id == request.user.pk:
+        return redirect(case.get_absolute_url())
+    if case.pk in unlocked_case_ids(request) and "check" not in request.POST:
+        return case_page(request, case, via_code=True)
+    questions = _questions(case)
+    if not questions or request.method != "POST":
+        return redirect("portal:tracking_detail", code=case.tracking_code)
+    form = TrackingCheckForm(request.POST, questions=questions)
+    limit, period = CHECKS
+    key = f"{client_address(request)}:{case.tracking_code}"
+    if ratelimit_blocked(scope="tracking-check", key=key, limit=limit, period=period):
+        form.add_error(
+            None,
+            _(
+                "Trop d’essais pour ce code. Réessayez dans un quart d’heure, ou connectez-vous au compte qui a introduit la demande."
+            ),
+        )
+        status = 429
+    elif form.is_valid():
+        types = {q["id"]: str(q["type"]) for q in questions}
+        if all(
+            _matches(case.answers.get(field_id), form.cleaned_data.get(field_id), types[field_id])
+            for field_id in types
+        ):
+            unlock_case(request, case)
+            return redirect("portal:tracking_details", code=case.tracking_code)
+        ratelimit_hit(scope="tracking-check", key=key, limit=limit, period=period)
+        form.add_error(
+            None,
+            _("Ces informations ne correspondent pas à la demande. Vérifiez-les et réessayez."),
+        )
+        status = 400
+    else:
+        status = 400
+    steps = case.events.filter(kind__in=[CaseEvent.Kind.SUBMITTED, CaseEvent.Kind.STATUS])
+    return render(
+        request,
+        "portal/tracking/status.html",
+        {
+            "nav": "tracking",
+            "case": case,
+            "steps": [
+                (event.at, case.spec.status_label(event.to_status))
+                for event in steps
+                if event.to_status
+            ],
+            "check_form": form,
+            "is_owner": False,
+            "unlocked": False,
+        },
+        status=status,
+    )

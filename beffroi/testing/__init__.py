@@ -1,0 +1,1 @@
+"""Shared test helpers: named personas and the browser harness."""

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("compte/", include("allauth.urls")),
+    path("backoffice/", include("beffroi.backoffice.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("beffroi.portal.urls")),
+]
+
+handler404 = "beffroi.portal.views_site.not_found"
+handler500 = "beffroi.portal.views_site.server_error"
+handler403 = "beffroi.portal.views_site.forbidden"

@@ -1,0 +1,1 @@
+"""Benchmarks: each module prints ``name: value unit`` lines (``make bench``)."""
