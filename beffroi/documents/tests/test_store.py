@@ -9,7 +9,7 @@ from django.core.files.storage import default_storage
 from django.test import TestCase
 
 from beffroi.documents.models import StoredFile
-from beffroi.documents.services import UnknownFileKind, storage_name_for, file_read, file_store
+from beffroi.documents.services import UnknownFileKind, file_read, file_store, storage_name_for
 
 PDF = b"%PDF-1.7\n% un petit PDF de test\n%%EOF\n"
 

@@ -158,13 +158,17 @@ class AssociationCardTests(PersonaTestCase):
 
 
 class BusinessTests(PersonaTestCase):
-    def test_an_approved_business_page_makes_the_business_known_with_its_representative(self) -> None:
+    def test_an_approved_business_page_makes_the_business_known_with_its_representative(
+        self,
+    ) -> None:
         case = file_sample_case(
             procedure=Procedure.objects.get(slug="page-commerce"),
             applicant=self.citizen,
             overrides={"business_name": "Boulangerie du Beffroi"},
         )
-        agent = make_user("karim@tournai.example", services=(("developpement-economique", "agent"),))
+        agent = make_user(
+            "karim@tournai.example", services=(("developpement-economique", "agent"),)
+        )
         case = case_transition(actor=agent, case=case, transition_id="take")
         case_transition(actor=agent, case=case, transition_id="approve")
         business = Organisation.objects.get(kind=Organisation.Kind.BUSINESS)
@@ -174,4 +178,7 @@ class BusinessTests(PersonaTestCase):
         assert (member.user, member.role) == (self.citizen, OrganisationMember.Role.REPRESENTATIVE)
         procedure = Procedure.objects.get(slug="gerer-page-commerce")
         self.client.force_login(self.citizen)
-        assert "Au nom de Boulangerie du Beffroi" in self.client.get(procedure.get_absolute_url()).content.decode()
+        assert (
+            "Au nom de Boulangerie du Beffroi"
+            in self.client.get(procedure.get_absolute_url()).content.decode()
+        )
