@@ -36,12 +36,13 @@ def _cache_key(scope: str, key: str, period: int) -> str:
 def ratelimit_hit(*, scope: str, key: str, limit: int, period: int) -> bool:
     """Count one attempt; return False when ``limit`` is exceeded in this window."""
     cache_key = _cache_key(scope, key, period)
-    cache.add(cache_key, 0, timeout=period + 5)
+    # Counting first costs one call when the window is open already (the
+    # usual case) and two on the first attempt of a window.
     try:
         count = cache.incr(cache_key)
     except ValueError:
-        cache.set(cache_key, 1, timeout=period + 5)
-        count = 1
+        # add() fails only when another process opened the window in between.
+        count = 1 if cache.add(cache_key, 1, timeout=period + 5) else cache.incr(cache_key)
     return count <= limit
 
 
