@@ -68,4 +68,4 @@ class BeffroiFormRenderer(DjangoTemplates):
             rendered = render_select(context["widget"])
             if rendered is not None:
                 return rendered
-        return str(super().render(template_name, context, request))
+        return super().render(template_name, context, request)
