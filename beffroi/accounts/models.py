@@ -76,4 +76,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     @cached_property
     def is_agent(self) -> bool:
         """Agents are the users who belong to at least one service."""
-        return self.pk is not None and self.memberships.exists()
+        from beffroi.municipality.selectors import seats_of
+
+        return bool(seats_of(self))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -28,16 +26,17 @@ from beffroi.backoffice.forms_cases import (
     OpinionRequestForm,
     TransitionForm,
 )
+from beffroi.backoffice.inbox_rows import case_rows, mail_row, merged, render_rows
 from beffroi.backoffice.views_opinions import opinion_service_choices
 from beffroi.cases.formengine import answer_rows, late_request
-from beffroi.cases.models import Case, Channel
+from beffroi.cases.models import Case
 from beffroi.cases.opinions import can_request_opinions
 from beffroi.cases.selectors import (
     InboxFilters,
     agent_service_ids,
     case_history,
     get_case_for_agent,
-    inbox_cases,
+    inbox_case_values,
     inbox_status_counts,
     log_access,
 )
@@ -51,67 +50,16 @@ from beffroi.cases.services import (
 )
 from beffroi.cases.workflow import TransitionRefused, transitions_available
 from beffroi.catalogue.models import Procedure
+from beffroi.catalogue.selectors import version_spec
+from beffroi.core.forms import render_unbound
 from beffroi.core.workdays import add_working_days
 from beffroi.documents.models import IssuedDocument
 from beffroi.documents.responses import file_response
-from beffroi.mail.models import MailItem
 from beffroi.mail.selectors import mail_items_for_inbox
 from beffroi.municipality.models import Service
 
 PAGE_SIZE = 50
 MAX_PAGE = 2000
-CHANNEL_LABELS = dict(Channel.choices)
-
-
-@dataclass(frozen=True)
-class InboxRow:
-    """One line of an inbox, ready to print (no lookups left for the template)."""
-
-    reference: str
-    procedure: str
-    summary: str
-    applicant: str
-    status: str
-    channel: str
-    deadline: datetime.date | None
-    overdue: bool
-    agent: str
-    url: str
-    kind: str  # "case" or "mail"
-
-
-def _case_row(case: Case, today: datetime.date) -> InboxRow:
-    return InboxRow(
-        reference=case.reference,
-        procedure=case.procedure.title,
-        summary=case.summary,
-        applicant=case.applicant_name,
-        status=case.spec.status_label(case.status, agent=True),
-        channel=str(CHANNEL_LABELS.get(case.channel, case.channel)),
-        deadline=case.deadline,
-        overdue=case.deadline is not None and case.closed_at is None and case.deadline < today,
-        agent=(case.assigned_to.full_name or case.assigned_to.email) if case.assigned_to else "",
-        url=reverse("backoffice:case_detail", args=[case.reference]),
-        kind="case",
-    )
-
-
-def _mail_row(item: MailItem, today: datetime.date) -> InboxRow:
-    return InboxRow(
-        reference=item.number,
-        procedure=_("Courrier — %(type)s") % {"type": item.document_type.name}
-        if item.document_type
-        else str(_("Courrier")),
-        summary=item.title,
-        applicant=str(item.sender) if item.sender else "",
-        status=str(item.get_status_display()),
-        channel=str(item.get_channel_display()),
-        deadline=item.due_on,
-        overdue=item.is_overdue,
-        agent=(item.assigned_to.full_name or item.assigned_to.email) if item.assigned_to else "",
-        url=item.get_absolute_url(),
-        kind="mail",
-    )
 
 
 def _with_mail(kind: str, filters: InboxFilters) -> bool:
@@ -156,11 +104,11 @@ def _agents_of(service_ids: list[int]) -> list[tuple[int, str]]:
 def _status_choices(procedures: list[Procedure]) -> list[tuple[str, str]]:
     seen: dict[str, str] = {}
     for procedure in procedures:
-        version = procedure.current_version
-        if version is None:
+        if procedure.current_version_id is None:
             continue
-        for status_id in version.spec.statuses:
-            seen.setdefault(status_id, version.spec.status_label(status_id, agent=True))
+        spec = version_spec(procedure.current_version_id)
+        for status_id in spec.statuses:
+            seen.setdefault(status_id, spec.status_label(status_id, agent=True))
     return sorted(seen.items(), key=lambda item: item[1])
 
 
@@ -177,14 +125,16 @@ def inbox(request: HttpRequest, scope: str = "mine") -> HttpResponse:
             raise Http404
     procedures = list(
         Procedure.objects.filter(service_id__in=[service.pk] if service else service_ids)
-        .select_related("current_version")
+        .only("pk", "title", "current_version_id")
         .order_by("title")
     )
     agents = _agents_of([service.pk] if service else service_ids)
+    statuses = _status_choices(procedures)
+    procedure_choices = [(p.pk, p.title) for p in procedures]
     form = InboxFilterForm(
         request.GET or None,
-        statuses=_status_choices(procedures),
-        procedures=[(p.pk, p.title) for p in procedures],
+        statuses=statuses,
+        procedures=procedure_choices,
         agents=agents,
     )
     filters = form.filters(service_id=service.pk if service else None, mine=service is None)
@@ -196,26 +146,23 @@ def inbox(request: HttpRequest, scope: str = "mine") -> HttpResponse:
     offset = (page_number - 1) * PAGE_SIZE
     wanted = offset + PAGE_SIZE + 1
     kind = form.selected_kind()
-    cases = list(inbox_cases(request.user, filters)[:wanted]) if kind != "mail" else []
+    today = timezone.localdate()
+    cases = list(inbox_case_values(request.user, filters)[:wanted]) if kind != "mail" else []
     mail = (
         list(_inbox_mail(request.user, filters, service)[:wanted])
         if _with_mail(kind, filters)
         else []
     )
-    today = timezone.localdate()
-    rows = sorted(
-        [_case_row(case, today) for case in cases] + [_mail_row(item, today) for item in mail],
-        key=lambda row: (row.deadline is None, row.deadline or today, row.reference),
-    )
+    rows = merged(case_rows(cases, today) + [mail_row(item) for item in mail], today)
     has_next = len(rows) > offset + PAGE_SIZE
     rows = rows[offset : offset + PAGE_SIZE]
-    cases = [case for case in cases if case.reference in {row.reference for row in rows}]
-    counts = inbox_status_counts(request.user, filters)
-    labels = dict(_status_choices(procedures))
+    shown = {row.reference for row in rows if row.kind == "case"}
     transitions: dict[str, str] = {}
-    for case in cases:
-        for transition in case.spec.transitions.values():
+    for version_id in {case["version_id"] for case in cases if case["reference"] in shown}:
+        for transition in version_spec(version_id).transitions.values():
             transitions.setdefault(transition["id"], str(transition["label"]))
+    counts = inbox_status_counts(request.user, filters)
+    labels = dict(statuses)
     bulk = BulkActionForm(
         references=[row.reference for row in rows if row.kind == "case"],
         agents=agents,
@@ -231,8 +178,9 @@ def inbox(request: HttpRequest, scope: str = "mine") -> HttpResponse:
             "scope": scope,
             "service": service,
             "services": services,
-            "form": form,
+            "form_html": render_unbound(form, statuses, procedure_choices, agents),
             "cases": rows,
+            "rows": render_rows(rows),
             "counts": sorted(
                 ((labels.get(k, k), k, v) for k, v in counts.items()), key=lambda r: r[0]
             ),

@@ -21,7 +21,7 @@ from beffroi.catalogue.models import ProcedureVersion
 from beffroi.catalogue.selectors import version_spec
 from beffroi.college.models import CollegeItem, CollegeMeeting, Decision
 from beffroi.documents.services import register_document_context
-from beffroi.municipality.models import Membership
+from beffroi.municipality.selectors import seats_of
 
 
 class CollegeRefused(Exception):
@@ -32,9 +32,7 @@ class CollegeRefused(Exception):
 
 def college_can_manage(user: Any) -> bool:
     """The secretariat prepares the College's agendas and records its decisions."""
-    return Membership.objects.filter(
-        user=user, service__code=settings.BEFFROI_COLLEGE_SERVICE
-    ).exists()
+    return any(seat.service_code == settings.BEFFROI_COLLEGE_SERVICE for seat in seats_of(user))
 
 
 def _require(user: Any) -> None:

@@ -7,12 +7,16 @@ error through ``aria-describedby`` and marks it ``aria-invalid``.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from typing import Any
 
+from django import forms
+from django.core.cache import caches
 from django.forms.renderers import DjangoTemplates
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
 OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
@@ -69,3 +73,23 @@ class BeffroiFormRenderer(DjangoTemplates):
             if rendered is not None:
                 return rendered
         return super().render(template_name, context, request)
+
+
+def render_unbound(form: forms.Form, *choices: Any) -> SafeString:
+    """The form's markup, written once per process while it is unbound.
+
+    An empty filter form is the same for every agent with the same
+    ``choices`` (what its constructor was given) in the same language; a
+    bound form shows what was typed and is always rendered afresh.
+    """
+    if form.is_bound:
+        return SafeString(form.render())
+    signature = hashlib.sha1(repr(choices).encode(), usedforsecurity=False).hexdigest()
+    key = f"form:{type(form).__module__}.{type(form).__qualname__}:{get_language()}:{signature}"
+    cache = caches["fragments"]
+    html: str | None = cache.get(key)
+    if html is None:
+        html = str(form.render())
+        cache.set(key, html, 3600)
+    # Markup Django rendered and escaped itself, kept as plain text in the cache.
+    return mark_safe(html)  # noqa: S308

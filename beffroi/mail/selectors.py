@@ -35,6 +35,7 @@ from beffroi.mail.models import (
 )
 from beffroi.mail.search_sql import blocks_query, visibility_query
 from beffroi.municipality.models import Membership
+from beffroi.municipality.selectors import seats_of
 
 NUMBER_PATTERN = re.compile(r"^\s*([ES])\s*-?\s*(\d{4})\s*-?\s*(\d{1,9})\s*$", re.IGNORECASE)
 _LIST_RELATED = ("sender", "recipient", "document_type", "treating_service", "assigned_to")
@@ -43,16 +44,10 @@ _LIST_DEFERRED = ("text", "ocr_text", "body", "search_text", "search_meta", "rou
 
 
 def _memberships(user: Any) -> list[tuple[int, str]]:
-    """The user's (service id, role) pairs: one query, cached on the user object."""
-    cached = getattr(user, "_mail_memberships", None)
-    if cached is None:
-        cached = (
-            list(Membership.objects.filter(user=user).values_list("service_id", "role"))
-            if getattr(user, "is_authenticated", False)
-            else []
-        )
-        user._mail_memberships = cached
-    return list(cached)
+    """The user's (service id, role) pairs."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return [(seat.service_id, seat.role) for seat in seats_of(user)]
 
 
 def user_service_ids(user: Any) -> list[int]:

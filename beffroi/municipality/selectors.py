@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.conf import settings
 from django.core.cache import caches
 
 from beffroi.core.revisions import MUNICIPALITY, revisions_current
-from beffroi.municipality.models import Municipality, Service
+from beffroi.municipality.models import Membership, Municipality, Service
 
 
 def current_municipality(*, revision: int | None = None) -> Municipality:
@@ -24,3 +27,40 @@ def current_municipality(*, revision: int | None = None) -> Municipality:
 
 def services_active() -> list[Service]:
     return list(Service.objects.filter(is_active=True).order_by("name"))
+
+
+@dataclass(frozen=True)
+class Seat:
+    """One of an agent's places: a service, known by id and code, and a role there."""
+
+    service_id: int
+    service_code: str
+    role: str
+
+
+def seats_of(user: Any) -> tuple[Seat, ...]:
+    """The user's memberships, read once per request and kept on the user object.
+
+    Every back-office page asks several times (is this an agent, which
+    services, a mail clerk, the College's secretariat?): one query answers all.
+    """
+    cached: tuple[Seat, ...] | None = getattr(user, "_seats", None)
+    if cached is None:
+        cached = (
+            tuple(
+                Seat(service_id, code, role)
+                for service_id, code, role in Membership.objects.filter(user=user)
+                .order_by("service_id", "role")
+                .values_list("service_id", "service__code", "role")
+            )
+            if getattr(user, "pk", None) is not None
+            else ()
+        )
+        user._seats = cached
+    return cached
+
+
+def forget_seats(user: Any) -> None:
+    """After a change of the user's memberships, in the same request."""
+    for attribute in ("_seats", "is_agent"):
+        user.__dict__.pop(attribute, None)

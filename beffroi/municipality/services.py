@@ -7,6 +7,7 @@ from django.db import transaction
 from beffroi.audit.services import audit_event_record
 from beffroi.core.revisions import MUNICIPALITY, revision_bump
 from beffroi.municipality.models import Membership, Municipality, Service
+from beffroi.municipality.selectors import forget_seats
 
 # Fields of Municipality an administrator may change.
 MUNICIPALITY_FIELDS = frozenset(
@@ -72,4 +73,5 @@ def membership_grant(*, actor: Any, user: Any, service: Service, role: str) -> M
             target=membership,
             data={"user_id": user.pk, "service": service.code, "role": role},
         )
+        forget_seats(user)
     return membership

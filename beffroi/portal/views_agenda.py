@@ -18,7 +18,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import dateformat, timezone
-from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -38,6 +37,7 @@ from beffroi.agenda.selectors import (
     directory_entry_was_public,
 )
 from beffroi.agenda.services import AGENDA_REVISION, DIRECTORY_REVISION
+from beffroi.core.forms import render_unbound
 from beffroi.core.pagecache import cache_public_page
 from beffroi.core.revisions import revisions_current
 from beffroi.municipality.selectors import current_municipality
@@ -122,19 +122,6 @@ def _query_without_page(request: HttpRequest) -> str:
     return query.urlencode()
 
 
-def _filter_form_html(form: AgendaFilterForm) -> str:
-    """The filters as HTML; the empty form (most visits) is rendered once."""
-    if form.is_bound:
-        return str(form)
-    cache = caches["fragments"]
-    key = f"agenda-filter-form:{get_language()}"
-    html: str | None = cache.get(key)
-    if html is None:
-        html = str(form)
-        cache.set(key, html, timeout=None)
-    return mark_safe(html)  # noqa: S308 - the form's own rendering
-
-
 @require_GET
 @cache_public_page(AGENDA_REVISION, daily=True, timeout=24 * 3600)
 def agenda(request: HttpRequest) -> HttpResponse:
@@ -156,7 +143,7 @@ def agenda(request: HttpRequest) -> HttpResponse:
         "portal/agenda/list.html",
         {
             "nav": "agenda",
-            "form_html": _filter_form_html(form),
+            "form_html": render_unbound(form),
             "days": _days(events, since),
             "filtered": any(filters.values()),
             "category": category,

@@ -42,6 +42,24 @@ class InboxTests(FilingTestCase):
         assert "3 dossiers ouverts" in html
         assert "À traiter (3)" in html
 
+    def test_a_line_links_the_case_and_escapes_what_the_applicant_typed(self) -> None:
+        Case.objects.filter(pk=self.soon.pk).update(
+            applicant_name="<script>alert(1)</script>", summary="Café & co"
+        )
+        case_assign(actor=self.agent, case=self.soon, agent=self.supervisor)
+        html = self.client.get(self.url).content.decode()
+        url = reverse("backoffice:case_detail", args=[self.soon.reference])
+        assert f'<a href="{url}">{self.soon.reference}</a>' in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+        assert "<script>alert" not in html
+        assert "Café &amp; co" in html
+        assert self.supervisor.full_name in html
+        ref = self.late.reference
+        assert f'aria-label="Sélectionner le dossier {ref}"' in html
+        overdue = html[html.index(f'id="select-{ref}"') : html.index("</tr>", html.index(ref))]
+        assert "en retard" in overdue
+        assert (timezone.localdate() - datetime.timedelta(days=2)).strftime("%d/%m/%Y") in overdue
+
     def test_my_inbox_shows_the_cases_assigned_to_me(self) -> None:
         case_assign(actor=self.agent, case=self.soon, agent=self.agent)
         response = self.client.get(reverse("backoffice:inbox"))
@@ -88,11 +106,11 @@ class InboxTests(FilingTestCase):
 
     def test_the_query_count_does_not_grow_with_the_number_of_cases(self) -> None:
         self.client.get(self.url)  # warm the per-request caches
-        with self.assertNumQueries(14):
+        with self.assertNumQueries(11):
             self.client.get(self.url)
         for _ in range(10):
             file_test_case(applicant=None, email="n@example.org")
-        with self.assertNumQueries(14):
+        with self.assertNumQueries(11):
             self.client.get(self.url)
 
     def test_bulk_assign_and_bulk_transition(self) -> None:
