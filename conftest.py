@@ -26,16 +26,21 @@ def _fresh_caches() -> None:
     from django.core.cache import caches
 
     from beffroi.catalogue.selectors import version_spec_cache_clear
+    from beffroi.core.revisions import revisions_forget
 
     for alias in settings.CACHES:
         caches[alias].clear()
-    # Test databases reuse ids after a rollback: forget parsed versions.
+    # Test databases reuse ids after a rollback: forget parsed versions,
+    # and revisions a rolled-back test had bumped.
     version_spec_cache_clear()
+    revisions_forget()
 
 
 @pytest.fixture(scope="class", autouse=True)
 def _fresh_version_specs() -> None:
     """setUpTestData runs before the per-test fixtures: start each class clean too."""
     from beffroi.catalogue.selectors import version_spec_cache_clear
+    from beffroi.core.revisions import revisions_forget
 
     version_spec_cache_clear()
+    revisions_forget()

@@ -121,6 +121,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Parameters bound by the server let psycopg prepare the statements a
+    # process repeats (every page runs the same few): PostgreSQL then skips
+    # planning them. Turn off behind a pooler in transaction mode (PgBouncer
+    # before 1.21), which cannot keep prepared statements.
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env_bool(
+        "DB_PREPARED_STATEMENTS", True
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
@@ -290,6 +298,9 @@ BEFFROI_MUNICIPALITY_NAME = env_str("BEFFROI_MUNICIPALITY_NAME", "Ville de Tourn
 # administration closes (MM-DD).
 BEFFROI_COUNTRY = env_str("BEFFROI_COUNTRY", "BE")
 # The service that prepares the College's meetings and records its decisions.
+# How long a process trusts the content revisions it read (ms): every
+# page needs them; a change shows in the other processes within this delay.
+BEFFROI_REVISIONS_FRESH_MS = env_int("BEFFROI_REVISIONS_FRESH_MS", 1000)
 BEFFROI_COLLEGE_SERVICE = env_str("BEFFROI_COLLEGE_SERVICE", "secretariat")
 BEFFROI_LOCAL_HOLIDAYS = env_list("BEFFROI_LOCAL_HOLIDAYS", ["09-27", "11-02", "11-15", "12-26"])
 

@@ -21,3 +21,6 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 SITE_URL = "http://testserver"
+# Read on every request, so query counts do not depend on the clock; the
+# per-process memory has its own test.
+BEFFROI_REVISIONS_FRESH_MS = 0

@@ -65,11 +65,49 @@ def get_case_for_citizen(user: Any, reference: str) -> Case:
     return case
 
 
-def case_by_tracking_code(raw: str) -> Case | None:
+# What the public status page shows of a case: the rest (answers above all)
+# is not read for a lookup, the most frequent request of the portal.
+STATUS_COLUMNS = (
+    "tracking_code",
+    "status",
+    "submitted_at",
+    "status_changed_at",
+    "deadline",
+    "closed_at",
+    "version",
+    "applicant",
+    "procedure__title",
+    "service__name",
+)
+
+
+def case_by_tracking_code(raw: str, *, status_only: bool = False) -> Case | None:
+    """The case of a tracking code; with ``status_only``, only its :data:`STATUS_COLUMNS`."""
     code = normalise_tracking_code(raw)
     if not is_tracking_code(code):
         return None
-    return Case.objects.select_related("procedure", "service").filter(tracking_code=code).first()
+    cases = Case.objects.select_related("procedure", "service")
+    if status_only:
+        cases = cases.only(*STATUS_COLUMNS)
+    try:
+        # get(), not first(): the code is unique, and no ORDER BY to plan.
+        return cases.get(tracking_code=code)
+    except Case.DoesNotExist:
+        return None
+
+
+def case_status_steps(case: Case) -> list[tuple[datetime.datetime, str]]:
+    """The dates the case was filed and changed status, with the citizen's labels."""
+    spec = case.spec
+    return [
+        (at, spec.status_label(to_status))
+        for at, to_status in case.events.filter(
+            kind__in=[CaseEvent.Kind.SUBMITTED, CaseEvent.Kind.STATUS]
+        )
+        .exclude(to_status="")
+        .order_by("at", "pk")
+        .values_list("at", "to_status")
+    ]
 
 
 def get_draft_for(user: Any, draft_id: Any, *, session_drafts: Iterable[str]) -> Draft:

@@ -16,8 +16,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from beffroi.cases.models import Case, CaseEvent
-from beffroi.cases.selectors import case_by_tracking_code
+from beffroi.cases.models import Case
+from beffroi.cases.selectors import case_by_tracking_code, case_status_steps
+from beffroi.core.forms import render_unbound
 from beffroi.core.identifiers import clean_national_number
 from beffroi.core.ratelimit import client_address, ratelimit_blocked, ratelimit_hit
 from beffroi.core.text import fold
@@ -47,12 +48,14 @@ def tracking(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/tracking/lookup.html", {"nav": "tracking", "form": form})
 
 
-def _lookup(request: HttpRequest, code: str) -> tuple[Case | None, HttpResponse | None]:
+def _lookup(
+    request: HttpRequest, code: str, *, status_only: bool = False
+) -> tuple[Case | None, HttpResponse | None]:
     form = TrackingForm({"code": code})
     limit, period = LOOKUPS
     if not ratelimit_hit(scope="tracking", key=client_address(request), limit=limit, period=period):
         return None, _throttled(request, form)
-    case = case_by_tracking_code(code) if form.is_valid() else None
+    case = case_by_tracking_code(code, status_only=status_only) if form.is_valid() else None
     if case is None:
         response = render(
             request,
@@ -69,27 +72,26 @@ def _questions(case: Case) -> list[dict[str, Any]]:
     return [spec.fields[field_id] for field_id in spec.tracking_check if field_id in spec.fields]
 
 
+def _check_form_html(questions: list[dict[str, Any]], form: TrackingCheckForm | None = None) -> str:
+    """The check questions; unanswered, they are written once per process and procedure."""
+    if not questions:
+        return ""
+    return render_unbound(form or TrackingCheckForm(questions=questions), questions)
+
+
 @require_GET
 def tracking_detail(request: HttpRequest, code: str) -> HttpResponse:
-    case, refusal = _lookup(request, code)
+    case, refusal = _lookup(request, code, status_only=True)
     if refusal is not None or case is None:
         return refusal  # type: ignore[return-value]
-    steps = case.events.filter(kind__in=[CaseEvent.Kind.SUBMITTED, CaseEvent.Kind.STATUS]).only(
-        "case", "kind", "at", "to_status"
-    )
-    questions = _questions(case)
     return render(
         request,
         "portal/tracking/status.html",
         {
             "nav": "tracking",
             "case": case,
-            "steps": [
-                (event.at, case.spec.status_label(event.to_status))
-                for event in steps
-                if event.to_status
-            ],
-            "check_form": TrackingCheckForm(questions=questions) if questions else None,
+            "steps": case_status_steps(case),
+            "check_form": _check_form_html(_questions(case)),
             "is_owner": request.user.is_authenticated and case.applicant_id == request.user.pk,
             "unlocked": case.pk in unlocked_case_ids(request),
         },
@@ -148,19 +150,14 @@ def tracking_details(request: HttpRequest, code: str) -> HttpResponse:
         status = 400
     else:
         status = 400
-    steps = case.events.filter(kind__in=[CaseEvent.Kind.SUBMITTED, CaseEvent.Kind.STATUS])
     return render(
         request,
         "portal/tracking/status.html",
         {
             "nav": "tracking",
             "case": case,
-            "steps": [
-                (event.at, case.spec.status_label(event.to_status))
-                for event in steps
-                if event.to_status
-            ],
-            "check_form": form,
+            "steps": case_status_steps(case),
+            "check_form": _check_form_html(questions, form),
             "is_owner": False,
             "unlocked": False,
         },
