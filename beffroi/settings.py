@@ -136,7 +136,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 def _cache_from_url(url: str) -> dict[str, Any]:
     scheme = urlparse(url).scheme
     if scheme in {"redis", "rediss"}:
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        return {"BACKEND": "beffroi.core.cache.BeffroiRedisCache", "LOCATION": url}
     if scheme == "db":
         return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cache"}
     return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "beffroi"}
@@ -158,7 +158,7 @@ CACHES = {
 # With a shared cache, sessions are read from it and written through to the
 # database: no session query on most requests, and nothing lost on a restart.
 if urlparse(CACHE_URL).scheme in {"redis", "rediss"}:
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "beffroi.core.sessions"
 
 # --- Files ------------------------------------------------------------------
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))

@@ -4,8 +4,10 @@
 #   runtime: what `make demo` needs (Python venv, Pango for PDF rendering,
 #            Tesseract and Ghostscript for OCR).
 #   test:    runtime + Chromium for browser tests + Node.js/npm for axe-core
-#            + Dovecot (a real IMAP server the mail register's tests start).
-#   bench:   runtime + wrk, the HTTP load generator of the benchmarks.
+#            + Dovecot (a real IMAP server the mail register's tests start)
+#            + Redis (the shared cache's tests start their own server).
+#   bench:   runtime + wrk, the HTTP load generator of the benchmarks, and
+#            Redis, the shared cache of the production-like runs.
 # With CI=true a missing package that cannot be installed is an error;
 # otherwise the script says which command to run and goes on.
 set -euo pipefail
@@ -31,9 +33,11 @@ if [ "$profile" = "test" ]; then
   need nodejs command -v node
   need npm command -v npm
   need dovecot-imapd test -x /usr/lib/dovecot/imap
+  need redis-server command -v redis-server
 fi
 if [ "$profile" = "bench" ]; then
   need wrk command -v wrk
+  need redis-server command -v redis-server
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then

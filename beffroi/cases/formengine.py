@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -329,6 +330,10 @@ def _django_fields(definition: Mapping[str, Any]) -> dict[str, forms.Field]:
     return {}
 
 
+def _countries(allowed: Iterable[str] | None) -> list[tuple[str, str]]:
+    return [c for c in country_choices() if not allowed or c[0] in allowed]
+
+
 def _address_fields(
     definition: Mapping[str, Any], common: dict[str, Any]
 ) -> dict[str, forms.Field]:
@@ -341,9 +346,10 @@ def _address_fields(
         )
         label = _ADDRESS_LABELS[part]
         if part == "country":
-            choices = [c for c in country_choices() if not countries or c[0] in countries]
+            # A callable: the 250 countries are only listed when the field is
+            # shown or checked, not each time a page's form is built.
             fields[f"{field_id}__{part}"] = forms.ChoiceField(
-                label=label, choices=choices, required=False, initial="BE"
+                label=label, choices=partial(_countries, countries), required=False, initial="BE"
             )
         else:
             short = part in {"number", "box", "postcode"}

@@ -112,12 +112,16 @@ def case_status_steps(case: Case) -> list[tuple[datetime.datetime, str]]:
 
 def get_draft_for(user: Any, draft_id: Any, *, session_drafts: Iterable[str]) -> Draft:
     """A draft its owner (or, without account, the session that made it) may fill."""
-    draft = Draft.objects.select_related("procedure", "owner").filter(pk=draft_id).first()
-    if draft is None:
-        raise Http404
+    # The procedure is read only by the pages that show it: saving a page
+    # and moving on (most requests) needs the draft alone.
+    try:
+        draft = Draft.objects.get(pk=draft_id)
+    except Draft.DoesNotExist:
+        raise Http404 from None
     if draft.owner_id is not None:
         if getattr(user, "pk", None) != draft.owner_id:
             raise Http404
+        draft.owner = user  # the same person: no query to read them again
     elif str(draft.pk) not in set(session_drafts):
         raise Http404
     return draft

@@ -57,8 +57,10 @@ def draft_start(
     ``for_citizen`` is the person a counter agent files for (None: the agent
     files for someone without an account).
     """
-    version = procedure.current_version
-    if version is None or not procedure.is_published:
+    # The version by id: its definition is read through the per-process
+    # cache of parsed versions when the draft needs it, not here.
+    version_id = procedure.current_version_id
+    if version_id is None or not procedure.is_published:
         raise NotFileable(procedure.slug)
     # Online, eID procedures wait for eID login; at the counter the agent
     # sees the person's identity card.
@@ -75,7 +77,7 @@ def draft_start(
             raise NotFileable(procedure.slug)
     draft = Draft.objects.create(
         procedure=procedure,
-        version=version,
+        version_id=version_id,
         owner=owner,
         channel=channel,
         organisation=organisation,
@@ -222,6 +224,8 @@ def _case_submit_once(*, actor: Any, draft: Draft) -> Case:
     draft = (
         Draft.objects.select_for_update(of=("self",))
         .select_related("procedure", "version")
+        # The definition is parsed once per process (draft.spec), not read here.
+        .defer("version__definition")
         .get(pk=draft.pk)
     )
     if draft.case_id is not None:

@@ -33,6 +33,11 @@ def country_name(code: str) -> str:
 
 
 def country_choices() -> list[tuple[str, str]]:
-    names = _names((get_language() or "fr")[:2])
+    return list(_sorted_choices((get_language() or "fr")[:2]))
+
+
+@cache
+def _sorted_choices(language: str) -> tuple[tuple[str, str], ...]:
+    names = _names(language)
     rest = sorted((c for c in names if c not in FIRST), key=lambda c: names[c])
-    return [(code, names[code]) for code in (*FIRST, *rest)]
+    return tuple((code, names[code]) for code in (*FIRST, *rest))

@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -45,6 +46,18 @@ def content_revisions(request: HttpRequest, *extra: str) -> dict[str, int]:
 
 
 CACHED_STATUSES = frozenset({200, 410})
+# What ``{% csrf_token %}`` writes in a page kept for every visitor (see the
+# ``site`` context processor); never a valid token.
+CSRF_PLACEHOLDER = "beffroi-csrf-placeholder"
+_PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
+
+
+def _with_csrf_token(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """The page with this visitor's CSRF token (and its cookie) in its forms."""
+    if not response.streaming and _PLACEHOLDER_BYTES in response.content:
+        token = get_token(request).encode()
+        response.content = response.content.replace(_PLACEHOLDER_BYTES, token)
+    return response
 
 
 def cache_public_page(
@@ -73,13 +86,18 @@ def cache_public_page(
             cached: tuple[int, bytes, str] | None = cache.get(key)
             if cached is not None:
                 status, content, content_type = cached
-                return HttpResponse(content, status=status, content_type=content_type)
+                return _with_csrf_token(
+                    request, HttpResponse(content, status=status, content_type=content_type)
+                )
+            # Forms are written with a placeholder for the CSRF token, and
+            # each visitor's own token is put in when the page is sent.
+            request.csrf_placeholder = True  # type: ignore[attr-defined]
             response = view(request, *args, **kwargs)
             if (
                 response.status_code in CACHED_STATUSES
                 and not response.streaming
                 and not response.cookies
-                # A page holding a CSRF token belongs to its visitor alone.
+                # A token asked for outside a template tag would be this visitor's.
                 and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
                 and "Vary" not in response
             ):
@@ -88,7 +106,7 @@ def cache_public_page(
                     (response.status_code, response.content, response["Content-Type"]),
                     timeout=timeout,
                 )
-            return response
+            return _with_csrf_token(request, response)
 
         return wrapper
 

@@ -113,7 +113,10 @@ def resume(request: HttpRequest, draft_id: uuid.UUID) -> HttpResponse:
     return redirect("portal:draft_page", draft_id=draft.pk, page_id=page_id)
 
 
-def _attachments(draft: Draft) -> dict[str, list[Attachment]]:
+def _attachments(draft: Draft, spec_page: Any = None) -> dict[str, list[Attachment]]:
+    """The draft's files by question (only when ``spec_page`` asks for files)."""
+    if spec_page is not None and not any(f["type"] == "file" for f in spec_page.fields):
+        return {}
     grouped: dict[str, list[Attachment]] = {}
     for attachment in draft.attachments.select_related("file"):
         grouped.setdefault(attachment.field_id, []).append(attachment)
@@ -197,7 +200,7 @@ def page(request: HttpRequest, draft_id: uuid.UUID, page_id: str) -> HttpRespons
         "spec": spec,
         "page": spec_page,
         "answers": draft.answers,
-        "attachments": _attachments(draft),
+        "attachments": _attachments(draft, spec_page),
         "prefill": prefill_values(draft.owner, draft.organisation),
     }
     if request.method == "POST":
@@ -220,7 +223,7 @@ def page(request: HttpRequest, draft_id: uuid.UUID, page_id: str) -> HttpRespons
             )
             return _next(draft, page_id, request.POST.get("action"))
         draft_keep_typing(draft=draft, page_id=page_id, raw={**_raw(request), FAILED: ["1"]})
-        form.refresh_attachments(_attachments(draft))
+        form.refresh_attachments(_attachments(draft, spec_page))
     elif page_id in draft.raw_pages:
         # Typed earlier and not saved yet: shown exactly as typed, with its
         # messages when it was a failed attempt.
