@@ -120,7 +120,7 @@ def test_a_new_session_is_created_without_asking_whether_its_key_is_taken(
     assert not queries.captured_queries
     # A key already taken is refused by the database, and another one drawn.
     taken = session.session_key
-    keys = iter([taken, "b" * 32])
+    keys = iter([str(taken), "b" * 32])
 
     class Unlucky(SessionStore):
         def _get_new_session_key(self) -> str:
