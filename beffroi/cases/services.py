@@ -223,7 +223,7 @@ def case_submit(*, actor: Any, draft: Draft) -> Case:
 def _case_submit_once(*, actor: Any, draft: Draft) -> Case:
     draft = (
         Draft.objects.select_for_update(of=("self",))
-        .select_related("procedure", "version")
+        .select_related("procedure__service", "version")
         # The definition is parsed once per process (draft.spec), not read here.
         .defer("version__definition")
         .get(pk=draft.pk)

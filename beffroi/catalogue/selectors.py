@@ -30,13 +30,15 @@ def categories_with_procedures() -> list[Category]:
     return [category for category in categories if category.published_procedures]
 
 
-def procedure_published(*, slug: str) -> Procedure | None:
-    return (
-        Procedure.objects.published()
-        .select_related("category", "service")
-        .filter(slug=slug)
-        .first()
-    )
+def procedure_published(*, slug: str, for_display: bool = True) -> Procedure | None:
+    """The published procedure of ``slug``; with its category and service to show it."""
+    procedures = Procedure.objects.published()
+    if for_display:
+        procedures = procedures.select_related("category", "service")
+    try:
+        return procedures.get(slug=slug)
+    except Procedure.DoesNotExist:
+        return None
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,7 @@ def _owner_needed(request: HttpRequest, draft_id: uuid.UUID) -> Draft | None:
 
 @require_POST
 def start(request: HttpRequest, slug: str) -> HttpResponse:
-    procedure = procedure_published(slug=slug)
+    procedure = procedure_published(slug=slug, for_display=False)
     if procedure is None:
         raise Http404
     if not request.user.is_authenticated and not procedure.allows_anonymous:
