@@ -3,7 +3,8 @@
 Django's client builds a new ``redis.Redis`` object for every call (a few
 hundred microseconds of setting up reply callbacks) and increments in two
 round trips (EXISTS, then INCRBY). Sessions and rate limits call the cache on
-most requests, so the client is kept, and an increment is one atomic script.
+most requests, so the client is kept, an increment is one atomic script, and
+a rate-limit hit (count, and open the window on the first) is one too.
 """
 
 from __future__ import annotations
@@ -42,7 +43,19 @@ class _ReusingClient(RedisCacheClient):
         return int(value)
 
 
+# One more hit in a window that opens (and starts expiring) with its first.
+_HIT = (
+    "local n = redis.call('incr', KEYS[1]) "
+    "if n == 1 then redis.call('expire', KEYS[1], ARGV[1]) end return n"
+)
+
+
 class BeffroiRedisCache(RedisCache):
     def __init__(self, server: Any, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = _ReusingClient
+
+    def hit(self, key: str, timeout: int) -> int:
+        """Count one hit in ``key``'s window of ``timeout`` seconds: one round trip."""
+        key = self.make_and_validate_key(key)
+        return int(self._cache.get_client(key, write=True).eval(_HIT, 1, key, timeout))

@@ -52,7 +52,7 @@ def redis_url() -> Iterator[str]:
 
 
 @pytest.fixture
-def cache(redis_url: str) -> Iterator[BaseCache]:
+def cache(redis_url: str) -> Iterator[BeffroiRedisCache]:
     shared = BeffroiRedisCache(redis_url, {})
     shared.clear()
     yield shared
@@ -82,6 +82,14 @@ def test_incr_keeps_the_expiry(cache: BaseCache) -> None:
     cache.incr("window")
     time.sleep(1.2)
     assert cache.get("window") is None
+
+
+def test_a_hit_opens_its_window_with_an_expiry(cache: BeffroiRedisCache) -> None:
+    assert [cache.hit("window", 1) for _ in range(3)] == [1, 2, 3]
+    assert cache.get("window") == 3
+    time.sleep(1.2)
+    assert cache.get("window") is None
+    assert cache.hit("window", 60) == 1
 
 
 def test_the_rate_limit_counts_on_the_shared_server(redis_url: str, settings: Any) -> None:
