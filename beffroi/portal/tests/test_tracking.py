@@ -29,6 +29,18 @@ class TrackingCodeTests(FilingTestCase):
         for personal in ("Jean", "Visiteur", "jean@example.org", case.reference, "1985"):
             assert personal not in html
 
+    def test_the_status_page_costs_three_queries(self) -> None:
+        case = file_test_case(applicant=None, email="jean@example.org")
+        case = case_transition(actor=self.agent, case=case, transition_id="take")
+        url = reverse("portal:tracking_detail", args=[case.tracking_code])
+        self.client.get(url)  # parse the procedure's version once
+        # The case with its procedure's and service's names, its steps, the revisions.
+        with self.assertNumQueries(3):
+            html = self.client.get(url).content.decode()
+        assert case.service.name in html
+        assert "Demande de test" in html
+        assert html.count("<time ") == 2  # filed, then taken in hand
+
     def test_a_code_typed_loosely_is_understood(self) -> None:
         case = file_test_case(applicant=self.citizen)
         loose = f" {case.tracking_code[:4].lower()}-{case.tracking_code[4:]} "
