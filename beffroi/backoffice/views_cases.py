@@ -156,7 +156,8 @@ def inbox(request: HttpRequest, scope: str = "mine") -> HttpResponse:
     rows = merged(case_rows(cases, today) + [mail_row(item) for item in mail], today)
     has_next = len(rows) > offset + PAGE_SIZE
     rows = rows[offset : offset + PAGE_SIZE]
-    shown = {row.reference for row in rows if row.kind == "case"}
+    references = [row.reference for row in rows if row.kind == "case"]
+    shown = set(references)
     transitions: dict[str, str] = {}
     for version_id in {case["version_id"] for case in cases if case["reference"] in shown}:
         for transition in version_spec(version_id).transitions.values():
@@ -164,7 +165,7 @@ def inbox(request: HttpRequest, scope: str = "mine") -> HttpResponse:
     counts = inbox_status_counts(request.user, filters)
     labels = dict(statuses)
     bulk = BulkActionForm(
-        references=[row.reference for row in rows if row.kind == "case"],
+        references=references,
         agents=agents,
         transitions=sorted(transitions.items(), key=lambda item: item[1]),
     )

@@ -99,11 +99,9 @@ def case_by_tracking_code(raw: str, *, status_only: bool = False) -> Case | None
     case = next(iter(Case.objects.raw(_STATUS_SQL, [code])), None)
     if case is not None:
         db = case._state.db
-        row = case.__dict__
-        case.procedure = Procedure.from_db(
-            db, ["id", "title"], [case.procedure_id, row["procedure_title"]]
-        )
-        case.service = Service.from_db(db, ["id", "name"], [case.service_id, row["service_name"]])
+        title, name = getattr(case, "procedure_title"), getattr(case, "service_name")  # noqa: B009
+        case.procedure = Procedure.from_db(db, ["id", "title"], [case.procedure_id, title])
+        case.service = Service.from_db(db, ["id", "name"], [case.service_id, name])
     return case
 
 

@@ -1,10 +1,11 @@
 """Django's Redis cache, with two round trips fewer where it matters.
 
 Django's client builds a new ``redis.Redis`` object for every call (a few
-hundred microseconds of setting up reply callbacks) and increments in two
-round trips (EXISTS, then INCRBY). Sessions and rate limits call the cache on
-most requests, so the client is kept, an increment is one atomic script, and
-a rate-limit hit (count, and open the window on the first) is one too.
+hundred microseconds of setting up reply callbacks), and a rate limit through
+the generic API costs two or three round trips (EXISTS and INCRBY, or ADD on
+a window's first hit). Sessions and rate limits use the cache on most
+requests, so the client is kept, and a rate-limit hit (count, and open the
+window on the first) is one atomic script.
 """
 
 from __future__ import annotations
@@ -12,13 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
-
-# INCRBY only a key that exists: a missing key must stay missing (Django's
-# contract: incr() raises ValueError), never appear without its expiry.
-_INCR_EXISTING = (
-    "if redis.call('exists', KEYS[1]) == 1 then "
-    "return redis.call('incrby', KEYS[1], ARGV[1]) end return false"
-)
 
 
 class _ReusingClient(RedisCacheClient):
@@ -35,12 +29,6 @@ class _ReusingClient(RedisCacheClient):
                 connection_pool=pool
             )
         return client
-
-    def incr(self, key: Any, delta: int) -> int:
-        value = self.get_client(key, write=True).eval(_INCR_EXISTING, 1, key, delta)
-        if value is None:
-            raise ValueError(f"Key '{key}' not found.")
-        return int(value)
 
 
 # One more hit in a window that opens (and starts expiring) with its first.

@@ -113,9 +113,9 @@ def resume(request: HttpRequest, draft_id: uuid.UUID) -> HttpResponse:
     return redirect("portal:draft_page", draft_id=draft.pk, page_id=page_id)
 
 
-def _attachments(draft: Draft, spec_page: Any = None) -> dict[str, list[Attachment]]:
+def _attachments(draft: Draft, spec_page: Any) -> dict[str, list[Attachment]]:
     """The draft's files by question (only when ``spec_page`` asks for files)."""
-    if spec_page is not None and not any(f["type"] == "file" for f in spec_page.fields):
+    if not any(f["type"] == "file" for f in spec_page.fields):
         return {}
     grouped: dict[str, list[Attachment]] = {}
     for attachment in draft.attachments.select_related("file"):
