@@ -6,7 +6,9 @@ with a tracking code sees a case's progress and nothing personal.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -134,6 +136,26 @@ def get_draft_for(user: Any, draft_id: Any, *, session_drafts: Iterable[str]) ->
     elif str(draft.pk) not in set(session_drafts):
         raise Http404
     return draft
+
+
+def submitted_case_for(user: Any, code: str, *, session_drafts: Iterable[str]) -> Case | None:
+    """The case filed from a draft this person (or this session) filled.
+
+    The draft's own rule decides, so sending a request writes nothing more
+    into the session than starting it did.
+    """
+    drafts = []
+    for value in session_drafts:
+        with contextlib.suppress(ValueError):
+            drafts.append(uuid.UUID(str(value)))
+    allowed = Q(draft__owner__isnull=True, draft__id__in=drafts)
+    if getattr(user, "is_authenticated", False):
+        allowed |= Q(draft__owner_id=user.pk)
+    return (
+        Case.objects.select_related("procedure", "service", "applicant")
+        .filter(allowed, tracking_code=code)
+        .first()
+    )
 
 
 def log_access(*, actor: Any, case: Case, action: str = "case.viewed") -> None:

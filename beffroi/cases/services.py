@@ -19,6 +19,7 @@ from beffroi.cases.workflow import (
     actor_roles,
     enter_status,
     initial_deadline,
+    insert_in_first_status,
     route_service_code,
     transitions_available,
 )
@@ -89,15 +90,51 @@ def draft_start(
     return draft
 
 
+# In a draft's ``raw_pages``: the page was sent and did not validate (its
+# messages are shown again with what was typed).
+RAW_FAILED = "__failed__"
+
+
 @transaction.atomic
-def draft_save_page(
+def draft_page_send(
     *,
     actor: Any,
     draft: Draft,
     page_id: str,
-    answers: Mapping[str, Any],
+    raw: Mapping[str, Any],
+    answers: Mapping[str, Any] | None = None,
     hidden: Iterable[str] = (),
-) -> Draft:
+    uploads: Mapping[str, Iterable[tuple[bytes, str, str]]] | None = None,
+    remove: int | None = None,
+) -> set[str]:
+    """One page sent by the citizen, in one transaction.
+
+    Its new files (``uploads``: content, name and kind per file question)
+    are kept first, even when other answers are wrong. Then ``answers`` (the
+    page validated) are saved, unless a file found no room; otherwise what
+    was typed (``raw``) is kept to be shown again with its messages.
+    ``remove`` takes one of the draft's files away (the page's "Retirer"
+    button): what was typed is kept as typed, not saved. Returns the file
+    questions that had no room left for a new file.
+    """
+    full: set[str] = set()
+    for field_id, files in (uploads or {}).items():
+        for content, filename, kind in files:
+            if _attach(actor, draft, field_id, content, filename, kind) is None:
+                full.add(field_id)
+    if remove is not None:
+        draft.attachments.filter(pk=remove).delete()
+        _keep_raw(draft, page_id, raw)
+    elif answers is not None and not full:
+        _save_answers(draft, page_id, answers, hidden)
+    else:
+        _keep_raw(draft, page_id, {**raw, RAW_FAILED: ["1"]})
+    return full
+
+
+def _save_answers(
+    draft: Draft, page_id: str, answers: Mapping[str, Any], hidden: Iterable[str]
+) -> None:
     """Keep a validated page's answers (and forget those it made irrelevant)."""
     merged = {**draft.answers, **answers}
     for field_id in hidden:
@@ -106,7 +143,6 @@ def draft_save_page(
     draft.raw_pages.pop(page_id, None)
     draft.last_page = page_id
     draft.save(update_fields=["answers", "raw_pages", "last_page", "updated_at"])
-    return draft
 
 
 def _with_files(draft: Draft, answers: dict[str, Any]) -> dict[str, Any]:
@@ -123,19 +159,23 @@ def _with_files(draft: Draft, answers: dict[str, Any]) -> dict[str, Any]:
     return answers
 
 
-@transaction.atomic
-def draft_keep_typing(*, draft: Draft, page_id: str, raw: Mapping[str, Any]) -> Draft:
-    """Keep what was typed on a page that did not validate (or could not be
-    saved because the session had expired), exactly as typed."""
+def _keep_raw(draft: Draft, page_id: str, raw: Mapping[str, Any]) -> None:
     draft.raw_pages[page_id] = dict(raw)
     draft.save(update_fields=["raw_pages", "updated_at"])
+
+
+@transaction.atomic
+def draft_keep_typing(*, draft: Draft, page_id: str, raw: Mapping[str, Any]) -> Draft:
+    """Keep what was typed on a page that could not be saved because the
+    session had expired, exactly as typed."""
+    _keep_raw(draft, page_id, raw)
     return draft
 
 
-@transaction.atomic
-def draft_attach(
-    *, actor: Any, draft: Draft, field_id: str, content: bytes, filename: str, kind: str
-) -> Attachment:
+def _attach(
+    actor: Any, draft: Draft, field_id: str, content: bytes, filename: str, kind: str
+) -> Attachment | None:
+    """Keep a new file of a file question; None when the question is full."""
     field = draft.spec.fields.get(field_id)
     if field is None or field["type"] != "file":
         raise ValueError(f"{field_id} is not a file question")
@@ -144,7 +184,7 @@ def draft_attach(
     if max_files == 1:
         current.delete()  # a single-file question: the new file replaces the old one
     elif current.count() >= max_files:
-        raise ValueError("too many files")
+        return None
     stored = file_store(content=content, kind=kind)
     # The draft's answers point at its files when a page is saved and when
     # it is sent (_with_files): attaching alone does not rewrite them.
@@ -155,11 +195,6 @@ def draft_attach(
         draft=draft,
         uploaded_by=_user(actor),
     )
-
-
-@transaction.atomic
-def draft_detach(*, actor: Any, draft: Draft, attachment_id: int) -> None:
-    draft.attachments.filter(pk=attachment_id).delete()
 
 
 def _safe_filename(name: str) -> str:
@@ -268,18 +303,16 @@ def _case_submit_once(*, actor: Any, draft: Draft) -> Case:
         status_changed_at=now,
     )
     case.deadline = initial_deadline(case)
-    case.save(force_insert=True)
-    draft.attachments.update(case=case, draft=None)
-    draft.case = case
-    draft.save(update_fields=["case", "updated_at"])
-    CaseEvent.objects.create(
-        case=case,
+    filed = CaseEvent(
         kind=CaseEvent.Kind.SUBMITTED,
         actor=_user(actor),
         text=case.get_channel_display(),
-        to_status=case.status,
+        to_status="",
     )
-    enter_status(case, spec.initial_status, actor=actor)
+    insert_in_first_status(case, actor=actor, events=[filed])
+    draft.attachments.update(case=case, draft=None)
+    draft.case = case
+    draft.save(update_fields=["case", "updated_at"])
     # Journaled last: the journal's lock is then held only until the commit.
     audit_event_record(
         actor=actor,

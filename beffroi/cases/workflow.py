@@ -172,6 +172,46 @@ def _history(case: Case, kind: str, actor: Any, text: str, *, citizen: bool) -> 
     )
 
 
+def _set_status(case: Case, status: Mapping[str, Any], status_id: str, now: Any) -> list[str]:
+    """Put ``case`` in ``status_id`` in memory; return the fields that changed."""
+    case.status = status_id
+    case.status_changed_at = now
+    if status.get("final"):
+        case.closed_at = now
+        case.return_status = ""
+    if not status.get("waits_for_citizen") and not status.get("final"):
+        case.return_status = ""
+    return ["status", "status_changed_at", "return_status", "closed_at"]
+
+
+def _status_event(case: Case, previous: str, actor: Any, comment: str) -> CaseEvent:
+    return CaseEvent(
+        case=case,
+        kind=CaseEvent.Kind.STATUS,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        from_status=previous,
+        to_status=case.status,
+        text=comment,
+        visible_to_citizen=True,
+    )
+
+
+def _on_enter(case: Case, status: Mapping[str, Any], actor: Any, now: Any) -> list[str]:
+    """The status's actions and timers; return the case fields the actions changed."""
+    changed = run_actions(case, list(status.get("on_enter", [])), actor=actor)
+    CaseTimer.objects.bulk_create(
+        CaseTimer(
+            case=case,
+            status=case.status,
+            kind=CaseTimer.Kind.TRANSITION if "transition" in timer else CaseTimer.Kind.REMIND,
+            transition=str(timer.get("transition", "")),
+            due_at=_timer_due(timer, now),
+        )
+        for timer in status.get("timers", [])
+    )
+    return changed
+
+
 def enter_status(
     case: Case, status_id: str, *, actor: Any, comment: str = "", notify: bool = True
 ) -> None:
@@ -180,46 +220,42 @@ def enter_status(
     The caller holds the case's row lock and saves nothing itself: this
     function writes the case.
     """
-    spec = case.spec
-    status = spec.statuses[status_id]
+    status = case.spec.statuses[status_id]
     now = timezone.now()
     previous = case.status
-    if previous:  # a new case has no timers yet
+    if previous:  # a case that left its first status may have timers running
         CaseTimer.objects.filter(
             case=case, fired_at__isnull=True, cancelled_at__isnull=True
         ).update(cancelled_at=now)
-    case.status = status_id
-    case.status_changed_at = now
-    changed = ["status", "status_changed_at", "return_status", "closed_at"]
-    if status.get("final"):
-        case.closed_at = now
-        case.return_status = ""
-    if not status.get("waits_for_citizen") and not status.get("final"):
-        case.return_status = ""
-    CaseEvent.objects.create(
-        case=case,
-        kind=CaseEvent.Kind.STATUS,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        from_status=previous,
-        to_status=status_id,
-        text=comment,
-        visible_to_citizen=True,
-    )
-    changed += run_actions(case, list(status.get("on_enter", [])), actor=actor)
-    CaseTimer.objects.bulk_create(
-        CaseTimer(
-            case=case,
-            status=status_id,
-            kind=CaseTimer.Kind.TRANSITION if "transition" in timer else CaseTimer.Kind.REMIND,
-            transition=str(timer.get("transition", "")),
-            due_at=_timer_due(timer, now),
-        )
-        for timer in status.get("timers", [])
-    )
+    changed = _set_status(case, status, status_id, now)
+    _status_event(case, previous, actor, comment).save()
+    changed += _on_enter(case, status, actor, now)
     case.lock_version += 1  # the caller holds the row lock
     case.save(update_fields=[*dict.fromkeys(changed), "lock_version", "updated_at"])
     if notify:
         notify_citizen_of_status(case, comment=comment)
+
+
+def insert_in_first_status(case: Case, *, actor: Any, events: list[CaseEvent]) -> None:
+    """Write a new ``case`` straight into its procedure's first status.
+
+    The same history, actions, timers and email as :func:`enter_status`,
+    without writing the case twice: it is inserted in its status, and
+    ``events`` (written before the status's own) go in the same insert.
+    """
+    status_id = case.spec.initial_status
+    status = case.spec.statuses[status_id]
+    now = timezone.now()
+    _set_status(case, status, status_id, now)
+    case.lock_version = 1  # as if it had entered its status after being filed
+    case.save(force_insert=True)
+    for event in events:
+        event.case = case
+    CaseEvent.objects.bulk_create([*events, _status_event(case, "", actor, "")])
+    changed = _on_enter(case, status, actor, now)
+    if changed:
+        case.save(update_fields=[*dict.fromkeys(changed), "updated_at"])
+    notify_citizen_of_status(case)
 
 
 def initial_deadline(case: Case) -> datetime.date:

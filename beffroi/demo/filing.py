@@ -10,8 +10,7 @@ from beffroi.cases.models import Case, Channel
 from beffroi.cases.services import (
     case_submit,
     case_transition,
-    draft_attach,
-    draft_save_page,
+    draft_page_send,
     draft_start,
 )
 from beffroi.catalogue.definition import ProcedureDefinition
@@ -44,16 +43,14 @@ def file_sample_case(
         organisation=organisation,
     )
     answers, files = sample_answers(draft.spec, overrides)
-    for field_id in files:
-        draft_attach(
-            actor=actor,
-            draft=draft,
-            field_id=field_id,
-            content=SAMPLE_PDF,
-            filename="justificatif.pdf",
-            kind="pdf",
-        )
-    draft_save_page(actor=actor, draft=draft, page_id=draft.spec.pages[-1].id, answers=answers)
+    draft_page_send(
+        actor=actor,
+        draft=draft,
+        page_id=draft.spec.pages[-1].id,
+        raw={},
+        answers=answers,
+        uploads={field_id: [(SAMPLE_PDF, "justificatif.pdf", "pdf")] for field_id in files},
+    )
     return case_submit(actor=actor, draft=draft)
 
 

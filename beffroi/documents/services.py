@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.template import Context
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -51,13 +51,15 @@ def file_store(*, content: bytes, kind: str | None = None) -> StoredFile:
         saved = default_storage.save(name, ContentFile(content))
         if saved != name:  # a concurrent writer got there first with the same bytes
             default_storage.delete(saved)
-    try:
-        with transaction.atomic():
-            return StoredFile.objects.create(
-                sha256=sha256, size=len(content), kind=kind, storage_name=name
-            )
-    except IntegrityError:
-        return StoredFile.objects.get(sha256=sha256)
+    # One statement, without a savepoint: when a concurrent upload of the
+    # same bytes inserted the row first, the no-op update returns its id.
+    (stored,) = StoredFile.objects.bulk_create(
+        [StoredFile(sha256=sha256, size=len(content), kind=kind, storage_name=name)],
+        update_conflicts=True,
+        unique_fields=["sha256"],
+        update_fields=["sha256"],
+    )
+    return stored
 
 
 def file_read(stored: StoredFile) -> bytes:

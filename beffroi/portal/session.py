@@ -1,5 +1,6 @@
-"""What a visitor without an account keeps in their session: their drafts,
-the requests they just filed, and the cases they unlocked with a code."""
+"""What a visitor without an account keeps in their session: their drafts
+(which also open the confirmation of the requests filed from them) and the
+cases they unlocked with a code."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from django.http import HttpRequest
 from beffroi.cases.models import Case, Draft
 
 _DRAFTS = "beffroi_drafts"
-_SUBMITTED = "beffroi_submitted"
 _UNLOCKED = "beffroi_unlocked"
 _KEEP = 50  # the most recent ones are enough
 
@@ -24,15 +24,6 @@ def remember_draft(request: HttpRequest, draft: Draft) -> None:
 
 def session_drafts(request: HttpRequest) -> list[str]:
     return list(request.session.get(_DRAFTS, []))
-
-
-def remember_submitted(request: HttpRequest, case: Case) -> None:
-    _remember(request, _SUBMITTED, case.pk)
-
-
-def submitted_case_ids(request: HttpRequest) -> set[int]:
-    ids = set(request.session.get(_SUBMITTED, []))
-    return ids
 
 
 def unlock_case(request: HttpRequest, case: Case) -> None:

@@ -29,28 +29,22 @@ from beffroi.cases.formengine import (
     prefill_values,
     visible_pages,
 )
-from beffroi.cases.models import Attachment, Case, Draft
-from beffroi.cases.selectors import get_draft_for
+from beffroi.cases.models import Attachment, Draft
+from beffroi.cases.selectors import get_draft_for, submitted_case_for
 from beffroi.cases.services import (
+    RAW_FAILED,
     IncompleteDraft,
     NotFileable,
     case_submit,
-    draft_attach,
     draft_delete,
-    draft_detach,
     draft_keep_typing,
-    draft_save_page,
+    draft_page_send,
     draft_start,
 )
 from beffroi.catalogue.selectors import organisation_mode, procedure_published
 from beffroi.documents.responses import file_response
 from beffroi.organisations.selectors import organisations_of
-from beffroi.portal.session import (
-    remember_draft,
-    remember_submitted,
-    session_drafts,
-    submitted_case_ids,
-)
+from beffroi.portal.session import remember_draft, session_drafts
 
 
 def _draft(request: HttpRequest, draft_id: uuid.UUID) -> Draft:
@@ -123,9 +117,6 @@ def _attachments(draft: Draft, spec_page: Any) -> dict[str, list[Attachment]]:
     return grouped
 
 
-FAILED = "__failed__"
-
-
 def _raw(request: HttpRequest) -> dict[str, Any]:
     """What was typed, as lists of strings, without the CSRF token and buttons."""
     # NUL characters are refused by the form anyway, and by PostgreSQL's JSON.
@@ -143,24 +134,12 @@ def _initial_from_raw(raw: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _store_uploads(request: HttpRequest, draft: Draft, form: PageForm) -> bool:
-    """Keep every valid new file at once, even when other answers are wrong."""
-    stored = True
-    for field_id, uploads in form.new_uploads().items():
-        for upload, kind in uploads:
-            try:
-                draft_attach(
-                    actor=request.user,
-                    draft=draft,
-                    field_id=field_id,
-                    content=upload.read(),
-                    filename=upload.name or "",
-                    kind=kind,
-                )
-            except ValueError:
-                form.add_error(field_id, _("Vous avez déjà joint le nombre maximum de fichiers."))
-                stored = False
-    return stored
+def _uploads(form: PageForm) -> dict[str, list[tuple[bytes, str, str]]]:
+    """The page's valid new files: content, name and kind per file question."""
+    return {
+        field_id: [(upload.read(), upload.name or "", kind) for upload, kind in uploads]
+        for field_id, uploads in form.new_uploads().items()
+    }
 
 
 def _as_querydict(raw: dict[str, Any]) -> QueryDict:
@@ -206,29 +185,30 @@ def page(request: HttpRequest, draft_id: uuid.UUID, page_id: str) -> HttpRespons
     if request.method == "POST":
         form = PageForm(request.POST, request.FILES, **form_kwargs)
         valid = form.is_valid()
-        valid = _store_uploads(request, draft, form) and valid
         removal = request.POST.get("remove", "")
+        full = draft_page_send(
+            actor=request.user,
+            draft=draft,
+            page_id=page_id,
+            raw=_raw(request),
+            answers=form.page_answers() if valid else None,
+            hidden=form.hidden_field_ids() if valid else (),
+            uploads=_uploads(form),
+            remove=int(removal) if removal.isdigit() else None,
+        )
         if removal.isdigit():
-            draft_detach(actor=request.user, draft=draft, attachment_id=int(removal))
-            draft_keep_typing(draft=draft, page_id=page_id, raw=_raw(request))
             messages.success(request, _("Le fichier a été retiré."))
             return redirect("portal:draft_page", draft_id=draft.pk, page_id=page_id)
-        if valid:
-            draft_save_page(
-                actor=request.user,
-                draft=draft,
-                page_id=page_id,
-                answers=form.page_answers(),
-                hidden=form.hidden_field_ids(),
-            )
+        for field_id in full:
+            form.add_error(field_id, _("Vous avez déjà joint le nombre maximum de fichiers."))
+        if valid and not full:
             return _next(draft, page_id, request.POST.get("action"))
-        draft_keep_typing(draft=draft, page_id=page_id, raw={**_raw(request), FAILED: ["1"]})
         form.refresh_attachments(_attachments(draft, spec_page))
     elif page_id in draft.raw_pages:
         # Typed earlier and not saved yet: shown exactly as typed, with its
         # messages when it was a failed attempt.
         raw = dict(draft.raw_pages[page_id])
-        failed = raw.pop(FAILED, None)
+        failed = raw.pop(RAW_FAILED, None)
         if failed:
             form = PageForm(_as_querydict(raw), **form_kwargs)
             form.is_valid()
@@ -290,7 +270,6 @@ def check(request: HttpRequest, draft_id: uuid.UUID) -> HttpResponse:
     draft = _draft(request, draft_id)
     if draft.is_submitted:
         assert draft.case is not None
-        remember_submitted(request, draft.case)
         return redirect("portal:confirmation", code=draft.case.tracking_code)
     spec = draft.spec
     missing = missing_answers(spec, draft.answers)
@@ -300,7 +279,6 @@ def check(request: HttpRequest, draft_id: uuid.UUID) -> HttpResponse:
         except IncompleteDraft as error:
             missing = error.missing
         else:
-            remember_submitted(request, case)
             return redirect("portal:confirmation", code=case.tracking_code)
     files = {a.pk: a for a in draft.attachments.all()}
     return render(
@@ -341,7 +319,7 @@ def draft_file(request: HttpRequest, draft_id: uuid.UUID, attachment_id: int) ->
 
 @require_GET
 def confirmation(request: HttpRequest, code: str) -> HttpResponse:
-    case = Case.objects.select_related("procedure", "service").filter(tracking_code=code).first()
-    if case is None or case.pk not in submitted_case_ids(request):
+    case = submitted_case_for(request.user, code, session_drafts=session_drafts(request))
+    if case is None:
         raise Http404
     return render(request, "portal/filing/confirmation.html", {"nav": "home", "case": case})

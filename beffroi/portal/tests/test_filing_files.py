@@ -1,0 +1,203 @@
+"""Files on the filing pages, the confirmation's visitors, and what a
+submission costs in queries."""
+
+from __future__ import annotations
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from beffroi.cases.models import Attachment, Case, Draft
+from beffroi.cases.services import RAW_FAILED
+from beffroi.documents.models import StoredFile
+from beffroi.testing.procedures import FilingTestCase
+
+IDENTITY = {
+    "first_name": "Marie",
+    "last_name": "Dubois",
+    "birth_date": "1985-07-30",
+    "email": "marie@example.org",
+    "national_number": "",
+}
+
+
+def pdf(name: str, marker: bytes = b"") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, b"%PDF-1.4\n" + name.encode() + marker, "application/pdf")
+
+
+class FilingFilesTests(FilingTestCase):
+    def start(self, client: Client | None = None) -> Draft:
+        client = client or self.client
+        assert client.post(reverse("portal:start", args=["demande-test"])).status_code == 302
+        return Draft.objects.latest("created_at")
+
+    def page_url(self, draft: Draft, page: str) -> str:
+        return reverse("portal:draft_page", args=[draft.pk, page])
+
+    def test_a_file_sent_with_a_wrong_answer_is_kept_with_what_was_typed(self) -> None:
+        self.client.force_login(self.citizen)
+        draft = self.start()
+        response = self.client.post(
+            self.page_url(draft, "demande"),
+            {"link": "other", "copies": "9", "delivery": "pdf", "proof": pdf("preuve.pdf")},
+        )
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "preuve.pdf" in html  # the file is listed as kept
+        assert 'value="9"' in html
+        draft.refresh_from_db()
+        assert [a.filename for a in draft.attachments.all()] == ["preuve.pdf"]
+        assert "copies" not in draft.answers  # nothing wrong was saved
+        assert draft.raw_pages["demande"]["copies"] == ["9"]
+        assert RAW_FAILED in draft.raw_pages["demande"]
+        # Corrected, the page is saved with its file and the typing forgotten.
+        response = self.client.post(
+            self.page_url(draft, "demande"), {"link": "other", "copies": "2", "delivery": "pdf"}
+        )
+        assert response.status_code == 302
+        draft.refresh_from_db()
+        assert draft.answers["copies"] == "2"
+        assert draft.answers["proof"] == [draft.attachments.get().pk]
+        assert "demande" not in draft.raw_pages
+
+    def test_a_new_file_replaces_the_one_of_a_single_file_question(self) -> None:
+        self.client.force_login(self.citizen)
+        draft = self.start()
+        url = self.page_url(draft, "demande")
+        answers = {"link": "other", "copies": "1", "delivery": "pdf"}
+        self.client.post(url, {**answers, "proof": pdf("premier.pdf")})
+        self.client.post(url, {**answers, "proof": pdf("second.pdf")})
+        draft.refresh_from_db()
+        kept = draft.attachments.get()
+        assert kept.filename == "second.pdf"
+        assert draft.answers["proof"] == [kept.pk]
+
+    def test_removing_a_file_keeps_what_was_typed_unsaved(self) -> None:
+        self.client.force_login(self.citizen)
+        draft = self.start()
+        url = self.page_url(draft, "demande")
+        self.client.post(
+            url, {"link": "other", "copies": "1", "delivery": "pdf", "proof": pdf("preuve.pdf")}
+        )
+        attachment = Attachment.objects.get(draft=draft)
+        response = self.client.post(
+            url,
+            {"link": "other", "copies": "4", "delivery": "pdf", "remove": str(attachment.pk)},
+            follow=True,
+        )
+        assert "Le fichier a été retiré." in response.content.decode()
+        assert 'value="4"' in response.content.decode()
+        draft.refresh_from_db()
+        assert not draft.attachments.exists()
+        assert draft.answers["copies"] == "1"  # the new typing is kept, not saved
+        assert draft.raw_pages["demande"]["copies"] == ["4"]
+
+    def test_a_question_full_of_files_refuses_one_more_and_saves_nothing(self) -> None:
+        self.client.force_login(self.citizen)
+        draft = self.start()
+        self.client.post(self.page_url(draft, "identite"), IDENTITY)
+        self.client.post(
+            self.page_url(draft, "demande"), {"link": "parent", "copies": "1", "delivery": "pdf"}
+        )
+        url = self.page_url(draft, "complement")
+        response = self.client.post(
+            url,
+            {"child_name": "Léa", "family_book": [pdf("p1.pdf"), pdf("p2.pdf"), pdf("p3.pdf")]},
+        )
+        assert response.status_code == 200
+        assert "nombre maximum de fichiers" in response.content.decode()
+        draft.refresh_from_db()
+        assert sorted(a.filename for a in draft.attachments.all()) == ["p1.pdf", "p2.pdf"]
+        assert "child_name" not in draft.answers
+        assert draft.raw_pages["complement"]["child_name"] == ["Léa"]
+        # Sent again without a new file, the page is saved with its two files.
+        assert self.client.post(url, {"child_name": "Léa"}).status_code == 302
+        draft.refresh_from_db()
+        assert draft.answers["child_name"] == "Léa"
+        assert sorted(draft.answers["family_book"]) == sorted(
+            draft.attachments.values_list("pk", flat=True)
+        )
+
+    def test_the_same_bytes_are_stored_once(self) -> None:
+        self.client.force_login(self.citizen)
+        first, second = self.start(), self.start()
+        for draft in (first, second):
+            self.client.post(
+                self.page_url(draft, "demande"),
+                {"link": "other", "copies": "1", "delivery": "pdf", "proof": pdf("same.pdf")},
+            )
+        assert StoredFile.objects.count() == 1
+        assert Attachment.objects.filter(file=StoredFile.objects.get()).count() == 2
+
+
+class ConfirmationTests(FilingTestCase):
+    def file_request(self, client: Client) -> Case:
+        client.post(reverse("portal:start", args=["demande-test"]))
+        draft = Draft.objects.latest("created_at")
+        client.post(reverse("portal:draft_page", args=[draft.pk, "identite"]), IDENTITY)
+        client.post(
+            reverse("portal:draft_page", args=[draft.pk, "demande"]),
+            {"link": "self", "copies": "1", "delivery": "pdf"},
+        )
+        response = client.post(reverse("portal:draft_check", args=[draft.pk]))
+        case = Case.objects.get(draft=draft)
+        assert response["Location"] == reverse("portal:confirmation", args=[case.tracking_code])
+        return case
+
+    def test_the_visitor_who_filed_sees_the_confirmation_and_nobody_else(self) -> None:
+        case = self.file_request(self.client)
+        url = reverse("portal:confirmation", args=[case.tracking_code])
+        html = self.client.get(url).content.decode()
+        assert case.reference in html
+        assert "marie@example.org" in html
+        assert Client().get(url).status_code == 404  # another visitor
+        other = Client()
+        other.force_login(self.citizen)
+        assert other.get(url).status_code == 404
+
+    def test_the_account_that_filed_sees_its_confirmation_in_any_session(self) -> None:
+        self.client.force_login(self.citizen)
+        case = self.file_request(self.client)
+        url = reverse("portal:confirmation", args=[case.tracking_code])
+        again = Client()
+        again.force_login(self.citizen)
+        assert case.reference in again.get(url).content.decode()
+        stranger = Client()
+        stranger.force_login(self.other_citizen)
+        assert stranger.get(url).status_code == 404
+
+
+class SubmissionQueriesTests(FilingTestCase):
+    """What one submission costs the database, step by step (a visitor
+    without an account, a file of 200 KB). More queries here is slower
+    filing for every citizen: change these numbers only knowingly."""
+
+    def test_each_step_of_a_submission_runs_a_fixed_number_of_queries(self) -> None:
+        # The journal's lock is a query of its own on PostgreSQL only; the
+        # tests' sessions live in the database (a read on every request).
+        lock = 1 if connection.vendor == "postgresql" else 0
+        self.client.get("/demarches/demande-test/")
+        steps = []
+
+        def step(expected: int, method: str, url: str, data: dict[str, object]) -> str:
+            with CaptureQueriesContext(connection) as queries:
+                response = getattr(self.client, method)(url, data)
+            assert response.status_code == 302, response.status_code
+            steps.append((url, expected, len(queries)))
+            return str(response["Location"])
+
+        url = step(10 + lock, "post", reverse("portal:start", args=["demande-test"]), {})
+        url = step(6, "post", url, {**IDENTITY, "email": "jean@example.org"})
+        proof = SimpleUploadedFile("p.pdf", b"%PDF-1.4\n" + b"x" * 200_000, "application/pdf")
+        data: dict[str, object] = {
+            "link": "other",
+            "copies": "2",
+            "delivery": "pdf",
+            "proof": proof,
+        }
+        url = step(11, "post", url, data)
+        url = step(19 + lock, "post", url, {})
+        assert "/demande-envoyee/" in url
+        assert [(e, n) for _, e, n in steps] == [(e, e) for _, e, _ in steps], steps
