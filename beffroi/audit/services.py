@@ -23,11 +23,20 @@ def _actor_kind(actor: Any) -> str:
     return AuditEvent.ActorKind.AGENT if actor.is_agent else AuditEvent.ActorKind.CITIZEN
 
 
-def _lock_chain() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+def _chain_end() -> tuple[int, str]:
+    """Lock the chain for this transaction; return its next position and last hash.
+
+    Plain SQL on one cursor: every write of the application passes here, and
+    building these two fixed statements through the ORM cost more than
+    running them.
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
-    # SQLite transactions are IMMEDIATE (see settings): writers are serialised.
+        # SQLite transactions are IMMEDIATE (see settings): writers are serialised.
+        cursor.execute("SELECT position, hash FROM audit_auditevent ORDER BY position DESC LIMIT 1")
+        last = cursor.fetchone()
+    return (int(last[0]) + 1, str(last[1])) if last else (1, GENESIS_HASH)
 
 
 def object_label(target: models.Model | tuple[str, object]) -> tuple[str, str]:
@@ -50,9 +59,7 @@ def audit_event_record(
     long after the data it speaks of has been anonymised.
     """
     object_type, object_id = object_label(target)
-    _lock_chain()
-    previous = AuditEvent.objects.order_by("-position").values_list("position", "hash").first()
-    position, prev_hash = (previous[0] + 1, previous[1]) if previous else (1, GENESIS_HASH)
+    position, prev_hash = _chain_end()
     # Microsecond UTC timestamps keep the canonical form identical after a
     # round trip through any database.
     occurred_at = timezone.now().astimezone(UTC)

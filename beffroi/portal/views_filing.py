@@ -86,9 +86,10 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
     except NotFileable:
         messages.error(request, _("Cette démarche ne peut pas encore être faite en ligne."))
         return redirect(procedure.get_absolute_url())
+    response = redirect("portal:draft_page", draft_id=draft.pk, page_id=draft.spec.pages[0].id)
     if draft.owner_id is None:
-        remember_draft(request, draft)
-    return redirect("portal:draft_page", draft_id=draft.pk, page_id=draft.spec.pages[0].id)
+        remember_draft(request, response, draft)
+    return response
 
 
 @require_GET
