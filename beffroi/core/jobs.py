@@ -1,4 +1,4 @@
-"""Background jobs: queued after the transaction commits, run by the worker."""
+"""Background jobs: queued with the transaction that causes them, run by the worker."""
 
 from __future__ import annotations
 
@@ -7,8 +7,18 @@ from typing import Any
 
 from django.db import transaction
 from django_tasks.base import Task
+from django_tasks_db import DatabaseBackend
 
 
 def enqueue_on_commit(task: Task[..., Any], /, **kwargs: Any) -> None:
-    """Queue ``task`` once the current transaction commits (now if none)."""
-    transaction.on_commit(partial(task.enqueue, **kwargs))
+    """Queue ``task`` so that it runs only if the current transaction commits.
+
+    With the database queue the job is written in the transaction itself: it
+    commits or rolls back with the change that caused it, and costs no
+    transaction of its own. Other queues receive it once the transaction has
+    committed (at once if there is none).
+    """
+    if isinstance(task.get_backend(), DatabaseBackend):
+        task.enqueue(**kwargs)
+    else:
+        transaction.on_commit(partial(task.enqueue, **kwargs))
