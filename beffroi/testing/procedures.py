@@ -6,9 +6,10 @@ from pathlib import Path
 from typing import Any
 
 from django.test import TestCase
+from django.urls import reverse
 
 from beffroi.accounts.models import User
-from beffroi.cases.models import Case
+from beffroi.cases.models import Case, Draft
 from beffroi.cases.services import case_submit, draft_start
 from beffroi.catalogue.loader import SHIPPED_DIR, load_yaml, parse_categories, parse_procedure
 from beffroi.catalogue.models import Category, Procedure
@@ -32,6 +33,15 @@ def install_test_procedure(path: Path = TEST_PROCEDURE) -> Procedure:
         )
     return procedure_import(actor=None, data=parse_procedure(load_yaml(path), path.name))
 
+
+# The test procedure's identity page, as the citizen types it.
+IDENTITY = {
+    "first_name": "Marie",
+    "last_name": "Dubois",
+    "birth_date": "1985-07-30",
+    "email": "marie@example.org",
+    "national_number": "",
+}
 
 ANSWERS = {
     "first_name": "Marie",
@@ -73,3 +83,12 @@ class FilingTestCase(TestCase):
         for name, user in create_world(catalogue=False).items():
             setattr(cls, name, user)
         cls.procedure = install_test_procedure()
+
+    def start(self) -> Draft:
+        """Start a draft of the test procedure on the portal, as ``self.client``."""
+        response = self.client.post(reverse("portal:start", args=["demande-test"]))
+        assert response.status_code == 302
+        return Draft.objects.latest("created_at")
+
+    def page_url(self, draft: Draft, page: str) -> str:
+        return reverse("portal:draft_page", args=[draft.pk, page])

@@ -7,26 +7,10 @@ from django.urls import reverse
 
 from beffroi.audit.models import AuditEvent
 from beffroi.cases.models import Case, Draft
-from beffroi.testing.procedures import FilingTestCase
-
-IDENTITY = {
-    "first_name": "Marie",
-    "last_name": "Dubois",
-    "birth_date": "1985-07-30",
-    "email": "marie@example.org",
-    "national_number": "",
-}
+from beffroi.testing.procedures import IDENTITY, FilingTestCase
 
 
 class FilingTests(FilingTestCase):
-    def start(self) -> Draft:
-        response = self.client.post(reverse("portal:start", args=["demande-test"]))
-        assert response.status_code == 302
-        return Draft.objects.latest("created_at")
-
-    def page_url(self, draft: Draft, page: str) -> str:
-        return reverse("portal:draft_page", args=[draft.pk, page])
-
     def test_the_procedure_page_offers_to_start(self) -> None:
         html = self.client.get("/demarches/demande-test/").content.decode()
         assert "Commencer sans compte" in html

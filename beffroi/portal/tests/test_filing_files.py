@@ -14,15 +14,7 @@ from django.urls import reverse
 from beffroi.cases.models import Attachment, Case, Draft
 from beffroi.cases.services import RAW_FAILED
 from beffroi.documents.models import StoredFile
-from beffroi.testing.procedures import FilingTestCase
-
-IDENTITY = {
-    "first_name": "Marie",
-    "last_name": "Dubois",
-    "birth_date": "1985-07-30",
-    "email": "marie@example.org",
-    "national_number": "",
-}
+from beffroi.testing.procedures import IDENTITY, FilingTestCase
 
 
 def pdf(name: str, marker: bytes = b"") -> SimpleUploadedFile:
@@ -30,14 +22,6 @@ def pdf(name: str, marker: bytes = b"") -> SimpleUploadedFile:
 
 
 class FilingFilesTests(FilingTestCase):
-    def start(self, client: Client | None = None) -> Draft:
-        client = client or self.client
-        assert client.post(reverse("portal:start", args=["demande-test"])).status_code == 302
-        return Draft.objects.latest("created_at")
-
-    def page_url(self, draft: Draft, page: str) -> str:
-        return reverse("portal:draft_page", args=[draft.pk, page])
-
     def test_a_file_sent_with_a_wrong_answer_is_kept_with_what_was_typed(self) -> None:
         self.client.force_login(self.citizen)
         draft = self.start()
