@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from beffroi.cases.models import Case
-from beffroi.catalogue.definition import TEMPLATE_ENGINE
+from beffroi.catalogue.definition import definition_template
 from beffroi.municipality.selectors import current_municipality
 from beffroi.notifications.services import email_queue
 
@@ -48,7 +48,7 @@ def _context(case: Case, **extra: Any) -> dict[str, Any]:
 
 def _render_definition(source: str, context: dict[str, Any]) -> str | None:
     try:
-        return str(TEMPLATE_ENGINE.from_string(source).render(Context(context, autoescape=False)))
+        return str(definition_template(source).render(Context(context, autoescape=False)))
     except (TemplateSyntaxError, ValueError, TypeError, KeyError, AttributeError):
         return None
 

@@ -9,6 +9,7 @@ described in docs/procedure-definitions.md.
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.template import Engine, TemplateSyntaxError
+from django.template import Engine, Template, TemplateSyntaxError
 
 from beffroi.core.conditions import condition_problems, referenced_fields
 
@@ -112,6 +113,14 @@ TEMPLATE_ENGINE = Engine(
     builtins=["django.templatetags.i18n", "django.contrib.humanize.templatetags.humanize"],
     autoescape=True,
 )
+
+
+@functools.lru_cache(maxsize=512)
+def definition_template(source: str) -> Template:
+    """A template written in a definition (email, document), compiled once per
+    process: published versions never change, so the same text is sent again
+    and again (a syntax error is raised each time, never kept)."""
+    return TEMPLATE_ENGINE.from_string(source)
 
 
 class _Problems(list[str]):

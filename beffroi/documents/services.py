@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from beffroi.audit.services import audit_event_record
 from beffroi.cases.models import Case, CaseEvent
-from beffroi.catalogue.definition import TEMPLATE_ENGINE, ProcedureDefinition
+from beffroi.catalogue.definition import ProcedureDefinition, definition_template
 from beffroi.documents.codes import new_verification_code
 from beffroi.documents.models import IssuedDocument, StoredFile
 from beffroi.documents.sniff import sniff_kind
@@ -34,15 +34,13 @@ def storage_name_for(sha256: str) -> str:
 
 
 def file_store(*, content: bytes, kind: str | None = None) -> StoredFile:
-    """Keep ``content`` once; return its StoredFile (the existing one if known).
+    """Keep ``content`` once; return its StoredFile (the existing row's id if known).
 
     The bytes are written before the row: a crash in between leaves an
-    orphan file, never a row without its content.
+    orphan file, never a row without its content. Known bytes are not
+    written again (their name is their hash), and missing ones are.
     """
     sha256 = hashlib.sha256(content).hexdigest()
-    existing = StoredFile.objects.filter(sha256=sha256).first()
-    if existing is not None:
-        return existing
     kind = kind or sniff_kind(content)
     if kind is None:
         raise UnknownFileKind("content of an unknown kind")
@@ -162,7 +160,7 @@ def document_body(
     """
     spec = case.spec
     with translation.override(settings.LANGUAGE_CODE):
-        return TEMPLATE_ENGINE.from_string(str(definition["body"])).render(
+        return definition_template(str(definition["body"])).render(
             Context(
                 {
                     "answers": _answers_values(spec, case.answers),

@@ -216,7 +216,7 @@ class SubmissionQueriesTests(FilingTestCase):
             "delivery": "pdf",
             "proof": proof,
         }
-        url = step(10, "post", url, data)
+        url = step(9, "post", url, data)
         url = step(18 + lock, "post", url, {})
         assert "/demande-envoyee/" in url
         assert [(e, n) for _, e, n in steps] == [(e, e) for _, e, _ in steps], steps
