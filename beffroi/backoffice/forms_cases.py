@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from beffroi.cases.formengine import UploadField
 from beffroi.cases.models import Channel
 from beffroi.cases.selectors import InboxFilters
+from beffroi.core.params import parse_id
 from beffroi.portal.forms import MESSAGE_FILES
 
 
@@ -102,7 +103,7 @@ class InboxFilterForm(forms.Form):
             procedure_id=data.get("procedure"),
             channel=data.get("channel") or "",
             unassigned=assigned == "none",
-            assigned_to_id=int(assigned) if assigned.isdigit() else None,
+            assigned_to_id=parse_id(assigned),
             overdue=bool(data.get("overdue")),
             submitted_from=data.get("submitted_from"),
             submitted_to=data.get("submitted_to"),

@@ -52,6 +52,7 @@ from beffroi.cases.workflow import TransitionRefused, transitions_available
 from beffroi.catalogue.models import Procedure
 from beffroi.catalogue.selectors import version_spec
 from beffroi.core.forms import render_unbound
+from beffroi.core.params import parse_id, parse_page
 from beffroi.core.workdays import add_working_days
 from beffroi.documents.models import IssuedDocument
 from beffroi.documents.responses import file_response
@@ -59,7 +60,6 @@ from beffroi.mail.selectors import mail_items_for_inbox
 from beffroi.municipality.models import Service
 
 PAGE_SIZE = 50
-MAX_PAGE = 2000
 
 
 def _with_mail(kind: str, filters: InboxFilters) -> bool:
@@ -138,11 +138,7 @@ def inbox(request: HttpRequest, scope: str = "mine") -> HttpResponse:
         agents=agents,
     )
     filters = form.filters(service_id=service.pk if service else None, mine=service is None)
-    try:
-        # Bounded: an absurd page number is a bad link, not a database error.
-        page_number = min(max(1, int(request.GET.get("page", "1"))), MAX_PAGE)
-    except ValueError:
-        page_number = 1
+    page_number = parse_page(request.GET.get("page"))
     offset = (page_number - 1) * PAGE_SIZE
     wanted = offset + PAGE_SIZE + 1
     kind = form.selected_kind()
@@ -215,8 +211,8 @@ def bulk_action(request: HttpRequest) -> HttpResponse:
             if action.startswith("assign:"):
                 target = action.split(":", 1)[1]
                 agent = request.user if target == "me" else None
-                if target.isdigit():
-                    agent = User.objects.filter(pk=int(target)).first()
+                if (agent_pk := parse_id(target)) is not None:
+                    agent = User.objects.filter(pk=agent_pk).first()
                 case_assign(actor=request.user, case=case, agent=agent)
             elif action.startswith("transition:"):
                 case_transition(

@@ -37,6 +37,7 @@ from beffroi.backoffice.forms_mail import (
     MailStatusForm,
 )
 from beffroi.cases.models import Case
+from beffroi.core.params import parse_id, parse_page
 from beffroi.documents.sniff import content_type, kind_label
 from beffroi.mail import services
 from beffroi.mail.models import (
@@ -322,8 +323,8 @@ def mail_home(request: HttpRequest) -> HttpResponse:
     memberships = Service.objects.filter(pk__in=user_service_ids(user)).order_by("name")
     service_id = request.GET.get("service")
     chosen = None
-    if service_id and service_id.isdigit():
-        chosen = next((s for s in memberships if s.pk == int(service_id)), None)
+    if (wanted := parse_id(service_id)) is not None:
+        chosen = next((s for s in memberships if s.pk == wanted), None)
     inbox = mail_items_for_inbox(
         user, service_ids=[chosen.pk] if chosen else None, include_to_route=False
     )
@@ -359,10 +360,7 @@ def mail_register_list(request: HttpRequest, direction: str) -> HttpResponse:
     form = MailFilterForm(data, years=years, outgoing=outgoing)
     form.is_valid()
     filters = {name: value for name, value in form.cleaned_data.items() if name not in form.errors}
-    try:
-        page = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page = 1
+    page = parse_page(request.GET.get("page"))
     rows, has_next = mail_search_page(
         user=request.user,
         page=page,
@@ -434,8 +432,8 @@ def mail_register_new(request: HttpRequest) -> HttpResponse:
         form = MailRegisterForm()
     last = None
     last_id = request.GET.get("dernier", "")
-    if last_id.isdigit():
-        last = MailItem.objects.filter(pk=int(last_id)).first()
+    if (last_pk := parse_id(last_id)) is not None:
+        last = MailItem.objects.filter(pk=last_pk).first()
     return render(
         request,
         "backoffice/mail/register_new.html",
@@ -598,9 +596,8 @@ def _routed(request: HttpRequest, item: MailItem) -> HttpResponse:
 def mail_route_accept(request: HttpRequest, pk: int) -> HttpResponse:
     """The one click: route as Beffroi suggests."""
     item = _act(request, pk, need="route")
-    try:
-        version = int(request.POST.get("lock_version", ""))
-    except ValueError:
+    version = parse_id(request.POST.get("lock_version"))
+    if version is None:
         version = item.lock_version
     try:
         item = services.mail_route_accept(actor=request.user, item=item, expected_version=version)

@@ -42,6 +42,7 @@ from beffroi.cases.services import (
     draft_start,
 )
 from beffroi.catalogue.selectors import organisation_mode, procedure_published
+from beffroi.core.params import parse_id
 from beffroi.documents.responses import file_response
 from beffroi.organisations.selectors import organisations_of
 from beffroi.portal.session import remember_draft, session_drafts
@@ -72,7 +73,8 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
     if mode and request.user.is_authenticated:
         choice = request.POST.get("on_behalf", "")
         represented = organisations_of(request.user, representative=True)
-        organisation = represented.filter(pk=int(choice)).first() if choice.isdigit() else None
+        chosen = parse_id(choice)
+        organisation = represented.filter(pk=chosen).first() if chosen is not None else None
         if mode == "required" and organisation is None:
             messages.error(
                 request,
@@ -186,7 +188,7 @@ def page(request: HttpRequest, draft_id: uuid.UUID, page_id: str) -> HttpRespons
     if request.method == "POST":
         form = PageForm(request.POST, request.FILES, **form_kwargs)
         valid = form.is_valid()
-        removal = request.POST.get("remove", "")
+        removal = parse_id(request.POST.get("remove", ""))
         full = draft_page_send(
             actor=request.user,
             draft=draft,
@@ -195,9 +197,9 @@ def page(request: HttpRequest, draft_id: uuid.UUID, page_id: str) -> HttpRespons
             answers=form.page_answers() if valid else None,
             hidden=form.hidden_field_ids() if valid else (),
             uploads=_uploads(form),
-            remove=int(removal) if removal.isdigit() else None,
+            remove=removal,
         )
-        if removal.isdigit():
+        if removal is not None:
             messages.success(request, _("Le fichier a été retiré."))
             return redirect("portal:draft_page", draft_id=draft.pk, page_id=page_id)
         for field_id in full:
