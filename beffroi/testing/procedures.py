@@ -92,3 +92,10 @@ class FilingTestCase(TestCase):
 
     def page_url(self, draft: Draft, page: str) -> str:
         return reverse("portal:draft_page", args=[draft.pk, page])
+
+    def fill(self, draft: Draft, *, link: str = "self") -> None:
+        """Answer the test procedure's identity and request pages, as ``self.client``."""
+        self.client.post(self.page_url(draft, "identite"), IDENTITY)
+        self.client.post(
+            self.page_url(draft, "demande"), {"link": link, "copies": "1", "delivery": "pdf"}
+        )

@@ -132,10 +132,7 @@ class FilingTests(FilingTestCase):
     def test_sending_creates_the_case_with_a_reference_and_a_tracking_code(self) -> None:
         self.client.force_login(self.citizen)
         draft = self.start()
-        self.client.post(self.page_url(draft, "identite"), IDENTITY)
-        self.client.post(
-            self.page_url(draft, "demande"), {"link": "self", "copies": "1", "delivery": "pdf"}
-        )
+        self.fill(draft)
         with self.captureOnCommitCallbacks(execute=True):
             response = self.client.post(reverse("portal:draft_check", args=[draft.pk]))
         case = Case.objects.get()

@@ -83,10 +83,7 @@ class FilingFilesTests(FilingTestCase):
     def test_a_question_full_of_files_refuses_one_more_and_saves_nothing(self) -> None:
         self.client.force_login(self.citizen)
         draft = self.start()
-        self.client.post(self.page_url(draft, "identite"), IDENTITY)
-        self.client.post(
-            self.page_url(draft, "demande"), {"link": "parent", "copies": "1", "delivery": "pdf"}
-        )
+        self.fill(draft, link="parent")
         url = self.page_url(draft, "complement")
         response = self.client.post(
             url,
@@ -119,21 +116,16 @@ class FilingFilesTests(FilingTestCase):
 
 
 class ConfirmationTests(FilingTestCase):
-    def file_request(self, client: Client) -> Case:
-        client.post(reverse("portal:start", args=["demande-test"]))
-        draft = Draft.objects.latest("created_at")
-        client.post(reverse("portal:draft_page", args=[draft.pk, "identite"]), IDENTITY)
-        client.post(
-            reverse("portal:draft_page", args=[draft.pk, "demande"]),
-            {"link": "self", "copies": "1", "delivery": "pdf"},
-        )
-        response = client.post(reverse("portal:draft_check", args=[draft.pk]))
+    def file_request(self) -> Case:
+        draft = self.start()
+        self.fill(draft)
+        response = self.client.post(reverse("portal:draft_check", args=[draft.pk]))
         case = Case.objects.get(draft=draft)
         assert response["Location"] == reverse("portal:confirmation", args=[case.tracking_code])
         return case
 
     def test_the_visitor_who_filed_sees_the_confirmation_and_nobody_else(self) -> None:
-        case = self.file_request(self.client)
+        case = self.file_request()
         url = reverse("portal:confirmation", args=[case.tracking_code])
         html = self.client.get(url).content.decode()
         assert case.reference in html
@@ -145,7 +137,7 @@ class ConfirmationTests(FilingTestCase):
 
     def test_the_account_that_filed_sees_its_confirmation_in_any_session(self) -> None:
         self.client.force_login(self.citizen)
-        case = self.file_request(self.client)
+        case = self.file_request()
         url = reverse("portal:confirmation", args=[case.tracking_code])
         again = Client()
         again.force_login(self.citizen)
