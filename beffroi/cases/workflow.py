@@ -162,14 +162,22 @@ def _notify_service(case: Case, action: Mapping[str, Any], actor: Any) -> list[s
     return []
 
 
-def _history(case: Case, kind: str, actor: Any, text: str, *, citizen: bool) -> None:
-    CaseEvent.objects.create(
+def _event(
+    case: Case, kind: str, actor: Any, text: str, *, citizen: bool, **statuses: str
+) -> CaseEvent:
+    """A line of the case's history (not saved); the system and visitors are no actor."""
+    return CaseEvent(
         case=case,
         kind=kind,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         text=text,
         visible_to_citizen=citizen,
+        **statuses,
     )
+
+
+def _history(case: Case, kind: str, actor: Any, text: str, *, citizen: bool) -> None:
+    _event(case, kind, actor, text, citizen=citizen).save()
 
 
 def _set_status(case: Case, status: Mapping[str, Any], status_id: str, now: Any) -> list[str]:
@@ -185,14 +193,14 @@ def _set_status(case: Case, status: Mapping[str, Any], status_id: str, now: Any)
 
 
 def _status_event(case: Case, previous: str, actor: Any, comment: str) -> CaseEvent:
-    return CaseEvent(
-        case=case,
-        kind=CaseEvent.Kind.STATUS,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    return _event(
+        case,
+        CaseEvent.Kind.STATUS,
+        actor,
+        comment,
+        citizen=True,
         from_status=previous,
         to_status=case.status,
-        text=comment,
-        visible_to_citizen=True,
     )
 
 

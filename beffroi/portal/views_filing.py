@@ -48,9 +48,12 @@ from beffroi.organisations.selectors import organisations_of
 from beffroi.portal.session import remember_draft, session_drafts
 
 
-def _draft(request: HttpRequest, draft_id: uuid.UUID) -> Draft:
-    draft = get_draft_for(request.user, draft_id, session_drafts=session_drafts(request))
-    return draft
+def _draft(request: HttpRequest, draft_id: uuid.UUID, drafts: list[str] | None = None) -> Draft:
+    """The draft, if this person (or this browser) may fill it; ``drafts``:
+    the browser's drafts when the caller has read them already."""
+    if drafts is None:
+        drafts = session_drafts(request)
+    return get_draft_for(request.user, draft_id, session_drafts=drafts)
 
 
 def _owner_needed(request: HttpRequest, draft_id: uuid.UUID) -> Draft | None:
@@ -154,10 +157,11 @@ def _as_querydict(raw: dict[str, Any]) -> QueryDict:
 
 @require_http_methods(["GET", "POST"])
 def page(request: HttpRequest, draft_id: uuid.UUID, page_id: str) -> HttpResponse:
+    drafts = session_drafts(request)
     if (
         request.method == "POST"
         and not request.user.is_authenticated
-        and str(draft_id) not in session_drafts(request)
+        and str(draft_id) not in drafts
         and (stranded := _owner_needed(request, draft_id))
     ):
         # The session ran out while the citizen typed: keep what they typed
@@ -171,7 +175,7 @@ def page(request: HttpRequest, draft_id: uuid.UUID, page_id: str) -> HttpRespons
             _("Votre session a expiré. Connectez-vous : ce que vous aviez saisi est conservé."),
         )
         return redirect_to_login(url)
-    draft = _draft(request, draft_id)
+    draft = _draft(request, draft_id, drafts)
     if draft.is_submitted:
         return redirect("portal:draft_check", draft_id=draft.pk)
     spec = draft.spec
