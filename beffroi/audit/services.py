@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from beffroi.audit.chain import GENESIS_HASH, canonical_payload, event_hash
 from beffroi.audit.models import AuditEvent
+from beffroi.core.rows import row_insert
 
 # Any constant: the key of the PostgreSQL advisory lock that serialises
 # appends, so two transactions never chain to the same previous event.
@@ -89,5 +90,5 @@ def audit_event_record(
         prev_hash=prev_hash,
         hash=event_hash(payload),
     )
-    event.save()
+    row_insert(event)  # every write of the application passes here
     return event

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -20,6 +21,7 @@ from beffroi.audit.models import AccessLog
 from beffroi.cases.codes import is_tracking_code, normalise_tracking_code
 from beffroi.cases.models import Case, CaseEvent, Draft
 from beffroi.catalogue.models import Procedure
+from beffroi.core.rows import row_get
 from beffroi.core.text import fold
 from beffroi.municipality.models import Service
 from beffroi.municipality.selectors import seats_of
@@ -124,9 +126,11 @@ def get_draft_for(user: Any, draft_id: Any, *, session_drafts: Iterable[str]) ->
     # The procedure is read only by the pages that show it: saving a page
     # and moving on (most requests) needs the draft alone.
     try:
-        draft = Draft.objects.get(pk=draft_id)
-    except Draft.DoesNotExist:
+        draft = row_get(Draft, draft_id)  # read at every page of every filing
+    except ValidationError:
         raise Http404 from None
+    if draft is None:
+        raise Http404
     if draft.owner_id is not None:
         if getattr(user, "pk", None) != draft.owner_id:
             raise Http404

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, NoReturn
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +24,8 @@ from beffroi.cases.workflow import (
     transitions_available,
 )
 from beffroi.catalogue.models import Procedure
+from beffroi.catalogue.selectors import version_number
+from beffroi.core.rows import pk_param, row_get, row_insert, row_update
 from beffroi.core.text import fold
 from beffroi.documents.services import file_store
 from beffroi.municipality.models import Membership, Service
@@ -76,13 +78,15 @@ def draft_start(
 
         if not organisations_of(owner, representative=True).filter(pk=organisation.pk).exists():
             raise NotFileable(procedure.slug)
-    draft = Draft.objects.create(
-        procedure=procedure,
-        version_id=version_id,
-        owner=owner,
-        channel=channel,
-        organisation=organisation,
-        created_by=user if channel != Channel.WEB else None,
+    draft = row_insert(
+        Draft(
+            procedure=procedure,
+            version_id=version_id,
+            owner=owner,
+            channel=channel,
+            organisation=organisation,
+            created_by=user if channel != Channel.WEB else None,
+        )
     )
     audit_event_record(
         actor=actor, action="draft.started", target=draft, data={"procedure": procedure.slug}
@@ -142,14 +146,27 @@ def _save_answers(
     draft.answers = prune_answers(draft.spec, _with_files(draft, merged))
     draft.raw_pages.pop(page_id, None)
     draft.last_page = page_id
-    draft.save(update_fields=["answers", "raw_pages", "last_page", "updated_at"])
+    row_update(draft, ["answers", "raw_pages", "last_page", "updated_at"])
+
+
+# The filing's busiest reads and writes of a draft's files, as plain SQL
+# (see core/rows.py for why): at every page saved and at sending.
+_DRAFT_FILES = (
+    "SELECT id, field_id FROM cases_attachment WHERE draft_id = %s ORDER BY uploaded_at, id"
+)
+_DRAFT_FILES_DROP = "DELETE FROM cases_attachment WHERE draft_id = %s AND field_id = %s"
+_DRAFT_FILES_TO_CASE = (
+    "UPDATE cases_attachment SET case_id = %s, draft_id = NULL WHERE draft_id = %s"
+)
 
 
 def _with_files(draft: Draft, answers: dict[str, Any]) -> dict[str, Any]:
     """Answers with each file question holding the ids of its attachments."""
     by_field: dict[str, list[int]] = {}
-    for pk, field_id in draft.attachments.values_list("pk", "field_id"):
-        by_field.setdefault(field_id, []).append(pk)
+    with connection.cursor() as cursor:
+        cursor.execute(_DRAFT_FILES, [pk_param(Draft, draft.pk)])
+        for pk, field_id in cursor.fetchall():
+            by_field.setdefault(field_id, []).append(pk)
     for field_id, field in draft.spec.fields.items():
         if field["type"] == "file":
             if by_field.get(field_id):
@@ -161,7 +178,7 @@ def _with_files(draft: Draft, answers: dict[str, Any]) -> dict[str, Any]:
 
 def _keep_raw(draft: Draft, page_id: str, raw: Mapping[str, Any]) -> None:
     draft.raw_pages[page_id] = dict(raw)
-    draft.save(update_fields=["raw_pages", "updated_at"])
+    row_update(draft, ["raw_pages", "updated_at"])
 
 
 @transaction.atomic
@@ -179,21 +196,24 @@ def _attach(
     field = draft.spec.fields.get(field_id)
     if field is None or field["type"] != "file":
         raise ValueError(f"{field_id} is not a file question")
-    current = draft.attachments.filter(field_id=field_id)
     max_files = int(field.get("max_files", 1))
     if max_files == 1:
-        current.delete()  # a single-file question: the new file replaces the old one
-    elif current.count() >= max_files:
+        # A single-file question: the new file replaces the old one.
+        with connection.cursor() as cursor:
+            cursor.execute(_DRAFT_FILES_DROP, [pk_param(Draft, draft.pk), field_id])
+    elif draft.attachments.filter(field_id=field_id).count() >= max_files:
         return None
     stored = file_store(content=content, kind=kind)
     # The draft's answers point at its files when a page is saved and when
     # it is sent (_with_files): attaching alone does not rewrite them.
-    return Attachment.objects.create(
-        file=stored,
-        filename=_safe_filename(filename),
-        field_id=field_id,
-        draft=draft,
-        uploaded_by=_user(actor),
+    return row_insert(
+        Attachment(
+            file=stored,
+            filename=_safe_filename(filename),
+            field_id=field_id,
+            draft=draft,
+            uploaded_by=_user(actor),
+        )
     )
 
 
@@ -254,15 +274,17 @@ def case_submit(*, actor: Any, draft: Draft) -> Case:
     raise RuntimeError("Could not draw a unique tracking code")
 
 
+def _gone(draft: Draft) -> NoReturn:
+    raise Draft.DoesNotExist(f"Draft {draft.pk} was deleted")
+
+
 @transaction.atomic
 def _case_submit_once(*, actor: Any, draft: Draft) -> Case:
-    draft = (
-        Draft.objects.select_for_update(of=("self",))
-        .select_related("procedure__service", "version")
-        # The definition is parsed once per process (draft.spec), not read here.
-        .defer("version__definition")
-        .get(pk=draft.pk)
-    )
+    # Read again under its lock: a page saved meanwhile, or a second click on
+    # "Envoyer", is seen here. Its version is known to the process (draft.spec).
+    draft = row_get(Draft, draft.pk, lock=True) or _gone(draft)
+    procedure = row_get(Procedure, draft.procedure_id) or _gone(draft)
+    draft.procedure = procedure
     if draft.case_id is not None:
         return Case.objects.get(pk=draft.case_id)
     spec = draft.spec
@@ -270,12 +292,14 @@ def _case_submit_once(*, actor: Any, draft: Draft) -> Case:
     missing = missing_answers(spec, answers)
     if missing:
         raise IncompleteDraft(missing)
-    procedure = draft.procedure
     name, email = _applicant_identity(draft, answers)
     if draft.owner is None and not email:
         raise IncompleteDraft([])
     service_code = route_service_code(spec.routing, answers)
-    service = Service.objects.get(code=service_code) if service_code else procedure.service
+    if service_code:
+        service = Service.objects.get(code=service_code)
+    else:
+        service = row_get(Service, procedure.service_id) or procedure.service
     now = timezone.now()
     reference = new_case_reference(year=timezone.localdate().year)
     tracking_code = new_tracking_code()
@@ -284,7 +308,7 @@ def _case_submit_once(*, actor: Any, draft: Draft) -> Case:
         reference=reference,
         tracking_code=tracking_code,
         procedure=procedure,
-        version=draft.version,
+        version_id=draft.version_id,
         service=service,
         status="",
         channel=draft.channel,
@@ -310,9 +334,10 @@ def _case_submit_once(*, actor: Any, draft: Draft) -> Case:
         to_status="",
     )
     insert_in_first_status(case, actor=actor, events=[filed])
-    draft.attachments.update(case=case, draft=None)
+    with connection.cursor() as cursor:
+        cursor.execute(_DRAFT_FILES_TO_CASE, [case.pk, pk_param(Draft, draft.pk)])
     draft.case = case
-    draft.save(update_fields=["case", "updated_at"])
+    row_update(draft, ["case", "updated_at"])
     # Journaled last: the journal's lock is then held only until the commit.
     audit_event_record(
         actor=actor,
@@ -320,7 +345,7 @@ def _case_submit_once(*, actor: Any, draft: Draft) -> Case:
         target=case,
         data={
             "procedure": procedure.slug,
-            "version": draft.version.number,
+            "version": version_number(draft.version_id),
             "channel": case.channel,
         },
     )

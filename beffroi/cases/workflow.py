@@ -19,6 +19,7 @@ from beffroi.cases.models import Case, CaseEvent, CaseTimer
 from beffroi.cases.notify import notify_citizen_of_status, notify_service
 from beffroi.catalogue.definition import ActionCheck, register_action
 from beffroi.core.conditions import evaluate
+from beffroi.core.rows import row_insert
 from beffroi.core.workdays import add_working_days
 from beffroi.municipality.models import Membership
 
@@ -256,7 +257,7 @@ def insert_in_first_status(case: Case, *, actor: Any, events: list[CaseEvent]) -
     now = timezone.now()
     _set_status(case, status, status_id, now)
     case.lock_version = 1  # as if it had entered its status after being filed
-    case.save(force_insert=True)
+    row_insert(case)
     for event in events:
         event.case = case
     CaseEvent.objects.bulk_create([*events, _status_event(case, "", actor, "")])

@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from beffroi.catalogue.definition import ProcedureDefinition
 from beffroi.catalogue.models import Category, Procedure, ProcedureVersion
 from beffroi.core.revisions import CATALOGUE, revisions_current
+from beffroi.core.rows import row_get
 from beffroi.core.text import search_terms
 
 # Weight of a match in each part of a procedure when ranking search results.
@@ -32,6 +33,9 @@ def categories_with_procedures() -> list[Category]:
 
 def procedure_published(*, slug: str, for_display: bool = True) -> Procedure | None:
     """The published procedure of ``slug``; with its category and service to show it."""
+    if not for_display:  # every "Commencer" passes here: one fixed statement
+        procedure = row_get(Procedure, slug, key="slug")
+        return procedure if procedure is not None and procedure.is_published else None
     procedures = Procedure.objects.published()
     if for_display:
         procedures = procedures.select_related("category", "service")
@@ -144,19 +148,27 @@ def procedure_as_file(*, slug: str) -> dict[str, Any] | None:
 
 # Published versions never change, so their parsed definitions are kept for
 # the life of the process (tests clear this between tests, see conftest.py).
-_SPECS: dict[int, ProcedureDefinition] = {}
+_SPECS: dict[int, tuple[ProcedureDefinition, int]] = {}
+
+
+def _published_version(version_id: int) -> tuple[ProcedureDefinition, int]:
+    known = _SPECS.get(version_id)
+    if known is None:
+        definition, number = ProcedureVersion.objects.values_list("definition", "number").get(
+            pk=version_id
+        )
+        known = _SPECS[version_id] = (ProcedureDefinition(definition), number)
+    return known
 
 
 def version_spec(version_id: int) -> ProcedureDefinition:
     """The parsed definition of a published version, parsed once per process."""
-    spec = _SPECS.get(version_id)
-    if spec is None:
-        definition = ProcedureVersion.objects.values_list("definition", flat=True).get(
-            pk=version_id
-        )
-        spec = ProcedureDefinition(definition)
-        _SPECS[version_id] = spec
-    return spec
+    return _published_version(version_id)[0]
+
+
+def version_number(version_id: int) -> int:
+    """The number of a published version (read with its definition)."""
+    return _published_version(version_id)[1]
 
 
 def version_spec_cache_clear() -> None:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import escape, linebreaks
 
 from beffroi.core.jobs import enqueue_on_commit
+from beffroi.core.rows import row_insert
 from beffroi.notifications.models import OutgoingEmail
 
 logger = logging.getLogger(__name__)
@@ -46,13 +47,15 @@ def email_queue(
     """Queue an email; it is sent once the current transaction commits."""
     from beffroi.notifications.tasks import deliver_email
 
-    email = OutgoingEmail.objects.create(
-        to=to,
-        subject=subject.replace("\n", " ").strip()[:300],
-        body_text=body_text,
-        body_html=body_html or html_from_text(body_text, title=subject),
-        case_id=case_id,
-        next_attempt_at=timezone.now(),
+    email = row_insert(
+        OutgoingEmail(
+            to=to,
+            subject=subject.replace("\n", " ").strip()[:300],
+            body_text=body_text,
+            body_html=body_html or html_from_text(body_text, title=subject),
+            case_id=case_id,
+            next_attempt_at=timezone.now(),
+        )
     )
     enqueue_on_commit(deliver_email, email_id=email.pk)
     return email

@@ -1,0 +1,110 @@
+"""One row read or written by a fixed statement is the row the ORM reads or writes."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, models
+from django.test import TestCase
+from django.utils.timezone import now
+
+from beffroi.cases.models import Draft
+from beffroi.catalogue.models import Procedure
+from beffroi.core.rows import row_get, row_insert, row_update
+from beffroi.notifications.models import OutgoingEmail
+from beffroi.testing.personas import create_world
+from beffroi.testing.procedures import install_test_procedure
+
+ANSWERS = {"first_name": "Éloïse", "copies": 2, "options": ["history"], "note": 'a "quoted" line'}
+
+
+def _fields(obj: models.Model) -> dict[str, Any]:
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+class RowTests(TestCase):
+    procedure: Procedure
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        create_world(catalogue=False)
+        cls.procedure = install_test_procedure()
+
+    def _draft(self) -> Draft:
+        return Draft(
+            procedure=self.procedure,
+            version_id=self.procedure.current_version_id or 0,
+            answers=dict(ANSWERS),
+            raw_pages={"demande": {"copies": ["deux"]}},
+            last_page="identite",
+        )
+
+    def test_an_inserted_row_holds_what_save_would_have_written(self) -> None:
+        with self.assertNumQueries(1):
+            fast = row_insert(self._draft())
+        slow = self._draft()
+        slow.save()
+        assert not fast._state.adding
+        assert fast.created_at is not None
+        assert fast.updated_at is not None
+        stored = {d["id"]: d for d in Draft.objects.values()}
+        mine, theirs = dict(stored[fast.pk]), dict(stored[slow.pk])
+        for key in ("id", "created_at", "updated_at"):
+            mine.pop(key)
+            theirs.pop(key)
+        assert mine == theirs
+        assert Draft.objects.get(pk=fast.pk).created_at == fast.created_at
+
+    def test_an_inserted_row_with_a_database_key_gets_its_key(self) -> None:
+        def email(subject: str) -> OutgoingEmail:
+            return OutgoingEmail(
+                to="a@example.org", subject=subject, body_text="Texte", next_attempt_at=now()
+            )
+
+        first = row_insert(email("Objet"))
+        assert isinstance(first.pk, int)
+        assert OutgoingEmail.objects.get(pk=first.pk).subject == "Objet"
+        assert row_insert(email("Autre")).pk != first.pk
+
+    def test_a_read_row_is_the_row_the_orm_reads(self) -> None:
+        draft = row_insert(self._draft())
+        with self.assertNumQueries(1):
+            fast = row_get(Draft, draft.pk)
+        assert fast is not None
+        assert not fast._state.adding
+        assert isinstance(fast.pk, uuid.UUID)
+        assert _fields(fast) == _fields(Draft.objects.get(pk=draft.pk))
+        assert row_get(Draft, str(draft.pk)) is not None  # as a URL gives it
+        assert row_get(Draft, uuid.uuid4()) is None
+        with pytest.raises(ValidationError):
+            row_get(Draft, "pas-un-identifiant")
+
+    def test_a_row_is_found_by_a_unique_field(self) -> None:
+        found = row_get(Procedure, "demande-test", key="slug")
+        assert found is not None
+        assert _fields(found) == _fields(Procedure.objects.get(slug="demande-test"))
+        assert row_get(Procedure, "inconnue", key="slug") is None
+        with pytest.raises(TypeError):
+            row_get(Draft, "identite", key="last_page")  # not unique: not one row
+
+    def test_an_update_writes_the_fields_named_and_no_other(self) -> None:
+        draft = row_insert(self._draft())
+        before = draft.updated_at
+        draft.answers = {**ANSWERS, "copies": 3}
+        draft.last_page = "demande"  # changed in memory, not named: not written
+        with self.assertNumQueries(1):
+            row_update(draft, ["answers", "updated_at"])
+        stored = Draft.objects.get(pk=draft.pk)
+        assert stored.answers["copies"] == 3
+        assert stored.last_page == "identite"
+        assert stored.updated_at == draft.updated_at
+        assert draft.updated_at > before
+
+    def test_updating_a_row_that_is_gone_is_an_error(self) -> None:
+        draft = row_insert(self._draft())
+        Draft.objects.filter(pk=draft.pk).delete()
+        with pytest.raises(DatabaseError):
+            row_update(draft, ["answers", "updated_at"])
