@@ -369,6 +369,14 @@ def _address_fields(
 
 
 @dataclass(frozen=True)
+class HeldFile:
+    """A file a question holds already, when only its id matters: checking
+    a sent page (a page shown again reads the attachments themselves)."""
+
+    pk: int
+
+
+@dataclass(frozen=True)
 class FieldView:
     """What the page template needs to show one question."""
 

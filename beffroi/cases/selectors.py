@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -21,7 +22,7 @@ from beffroi.audit.models import AccessLog
 from beffroi.cases.codes import is_tracking_code, normalise_tracking_code
 from beffroi.cases.models import Case, CaseEvent, Draft
 from beffroi.catalogue.models import Procedure
-from beffroi.core.rows import row_get
+from beffroi.core.rows import pk_param, row_get
 from beffroi.core.text import fold
 from beffroi.municipality.models import Service
 from beffroi.municipality.selectors import seats_of
@@ -119,6 +120,22 @@ def case_status_steps(case: Case) -> list[tuple[datetime.datetime, str]]:
         .order_by("at", "pk")
         .values_list("at", "to_status")
     ]
+
+
+# Read at every page saved and at sending: plain SQL (see core/rows.py).
+_DRAFT_FILES = (
+    "SELECT id, field_id FROM cases_attachment WHERE draft_id = %s ORDER BY uploaded_at, id"
+)
+
+
+def draft_file_ids(draft: Draft) -> dict[str, list[int]]:
+    """The ids of the draft's files, by question, in the order they came."""
+    by_field: dict[str, list[int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(_DRAFT_FILES, [pk_param(Draft, draft.pk)])
+        for pk, field_id in cursor.fetchall():
+            by_field.setdefault(field_id, []).append(pk)
+    return by_field
 
 
 def get_draft_for(user: Any, draft_id: Any, *, session_drafts: Iterable[str]) -> Draft:

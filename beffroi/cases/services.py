@@ -14,6 +14,7 @@ from beffroi.cases.codes import new_case_reference, new_tracking_code
 from beffroi.cases.formengine import missing_answers, prune_answers
 from beffroi.cases.models import Attachment, Case, CaseEvent, Channel, Draft, Message, Note
 from beffroi.cases.notify import notify_citizen_of_message, notify_service
+from beffroi.cases.selectors import draft_file_ids
 from beffroi.cases.workflow import (
     TransitionRefused,
     actor_roles,
@@ -151,9 +152,6 @@ def _save_answers(
 
 # The filing's busiest reads and writes of a draft's files, as plain SQL
 # (see core/rows.py for why): at every page saved and at sending.
-_DRAFT_FILES = (
-    "SELECT id, field_id FROM cases_attachment WHERE draft_id = %s ORDER BY uploaded_at, id"
-)
 _DRAFT_FILES_DROP = "DELETE FROM cases_attachment WHERE draft_id = %s AND field_id = %s"
 _DRAFT_FILES_TO_CASE = (
     "UPDATE cases_attachment SET case_id = %s, draft_id = NULL WHERE draft_id = %s"
@@ -162,11 +160,7 @@ _DRAFT_FILES_TO_CASE = (
 
 def _with_files(draft: Draft, answers: dict[str, Any]) -> dict[str, Any]:
     """Answers with each file question holding the ids of its attachments."""
-    by_field: dict[str, list[int]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(_DRAFT_FILES, [pk_param(Draft, draft.pk)])
-        for pk, field_id in cursor.fetchall():
-            by_field.setdefault(field_id, []).append(pk)
+    by_field = draft_file_ids(draft)
     for field_id, field in draft.spec.fields.items():
         if field["type"] == "file":
             if by_field.get(field_id):

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from beffroi.cases.formengine import (
+    HeldFile,
     PageForm,
     answer_rows,
     late_request,
@@ -30,7 +31,7 @@ from beffroi.cases.formengine import (
     visible_pages,
 )
 from beffroi.cases.models import Attachment, Draft
-from beffroi.cases.selectors import get_draft_for, submitted_case_for
+from beffroi.cases.selectors import draft_file_ids, get_draft_for, submitted_case_for
 from beffroi.cases.services import (
     RAW_FAILED,
     IncompleteDraft,
@@ -114,13 +115,26 @@ def resume(request: HttpRequest, draft_id: uuid.UUID) -> HttpResponse:
 
 
 def _attachments(draft: Draft, spec_page: Any) -> dict[str, list[Attachment]]:
-    """The draft's files by question (only when ``spec_page`` asks for files)."""
-    if not any(f["type"] == "file" for f in spec_page.fields):
+    """The draft's files by question, to show (only when ``spec_page`` asks for files)."""
+    if not _asks_files(spec_page):
         return {}
     grouped: dict[str, list[Attachment]] = {}
     for attachment in draft.attachments.select_related("file"):
         grouped.setdefault(attachment.field_id, []).append(attachment)
     return grouped
+
+
+def _held_files(draft: Draft, spec_page: Any) -> dict[str, list[HeldFile]]:
+    """The ids of the draft's files by question, to check a sent page."""
+    if not _asks_files(spec_page):
+        return {}
+    return {
+        field_id: [HeldFile(pk) for pk in ids] for field_id, ids in draft_file_ids(draft).items()
+    }
+
+
+def _asks_files(spec_page: Any) -> bool:
+    return any(f["type"] == "file" for f in spec_page.fields)
 
 
 def _raw(request: HttpRequest) -> dict[str, Any]:
@@ -186,7 +200,12 @@ def page(request: HttpRequest, draft_id: uuid.UUID, page_id: str) -> HttpRespons
         "spec": spec,
         "page": spec_page,
         "answers": draft.answers,
-        "attachments": _attachments(draft, spec_page),
+        # Sent: ids are enough to check it; shown: the files themselves.
+        "attachments": (
+            _held_files(draft, spec_page)
+            if request.method == "POST"
+            else _attachments(draft, spec_page)
+        ),
         "prefill": prefill_values(draft.owner, draft.organisation),
     }
     if request.method == "POST":
