@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -20,9 +19,9 @@ from django.utils.translation import gettext as _
 
 from beffroi.audit.models import AccessLog
 from beffroi.cases.codes import is_tracking_code, normalise_tracking_code
-from beffroi.cases.models import Case, CaseEvent, Draft
+from beffroi.cases.models import Attachment, Case, CaseEvent, Draft
 from beffroi.catalogue.models import Procedure
-from beffroi.core.rows import pk_param, row_get
+from beffroi.core.rows import pk_param, row_get, rows_of
 from beffroi.core.text import fold
 from beffroi.municipality.models import Service
 from beffroi.municipality.selectors import seats_of
@@ -108,17 +107,20 @@ def case_by_tracking_code(raw: str, *, status_only: bool = False) -> Case | None
     return case
 
 
+# Every tracking lookup reads these: plain SQL (see core/rows.py).
+_STEPS_SQL = (
+    "SELECT at, to_status FROM cases_caseevent WHERE case_id = %s AND kind IN (%s, %s) "
+    "AND to_status <> '' ORDER BY at, id"
+)
+
+
 def case_status_steps(case: Case) -> list[tuple[datetime.datetime, str]]:
     """The dates the case was filed and changed status, with the citizen's labels."""
     spec = case.spec
+    kinds = [CaseEvent.Kind.SUBMITTED.value, CaseEvent.Kind.STATUS.value]
     return [
         (at, spec.status_label(to_status))
-        for at, to_status in case.events.filter(
-            kind__in=[CaseEvent.Kind.SUBMITTED, CaseEvent.Kind.STATUS]
-        )
-        .exclude(to_status="")
-        .order_by("at", "pk")
-        .values_list("at", "to_status")
+        for at, to_status in rows_of(CaseEvent, ["at", "to_status"], _STEPS_SQL, [case.pk, *kinds])
     ]
 
 
@@ -131,10 +133,10 @@ _DRAFT_FILES = (
 def draft_file_ids(draft: Draft) -> dict[str, list[int]]:
     """The ids of the draft's files, by question, in the order they came."""
     by_field: dict[str, list[int]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(_DRAFT_FILES, [pk_param(Draft, draft.pk)])
-        for pk, field_id in cursor.fetchall():
-            by_field.setdefault(field_id, []).append(pk)
+    for pk, field_id in rows_of(
+        Attachment, ["id", "field_id"], _DRAFT_FILES, [pk_param(Draft, draft.pk)]
+    ):
+        by_field.setdefault(field_id, []).append(pk)
     return by_field
 
 

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from django.db import DatabaseError, connection, models
 
-__all__ = ["pk_param", "row_get", "row_insert", "row_update"]
+__all__ = ["pk_param", "row_get", "row_insert", "row_update", "rows_of"]
 
 M = TypeVar("M", bound=models.Model)
 
@@ -77,6 +77,42 @@ def row_get(model: type[M], value: Any, *, key: str | None = None, lock: bool = 
         for function in functions:
             values[index] = function(values[index], column, connection)
     return model.from_db(connection.alias, names, values)
+
+
+@cache
+def _column_converters(
+    model: type[models.Model], names: tuple[str, ...], vendor: str
+) -> list[tuple[int, Any, list[Any]]]:
+    converters = []
+    for index, name in enumerate(names):
+        field: Any = model._meta.get_field(name)
+        column = field.cached_col
+        functions = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+        if functions:
+            converters.append((index, column, functions))
+    return converters
+
+
+def rows_of(
+    model: type[models.Model], fields: Sequence[str], sql: str, params: Sequence[Any]
+) -> list[tuple[Any, ...]]:
+    """The rows of a hand-written SELECT whose columns are ``fields`` of
+    ``model``, in that order, converted as the ORM converts them (a date is
+    a string on SQLite until then)."""
+    converters = _column_converters(model, tuple(fields), connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        rows = cursor.fetchall()
+    if not converters:
+        return [tuple(row) for row in rows]
+    converted = []
+    for row in rows:
+        values = list(row)
+        for index, column, functions in converters:
+            for function in functions:
+                values[index] = function(values[index], column, connection)
+        converted.append(tuple(values))
+    return converted
 
 
 @cache

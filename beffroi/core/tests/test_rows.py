@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from typing import Any
 
@@ -13,7 +14,7 @@ from django.utils.timezone import now
 
 from beffroi.cases.models import Draft
 from beffroi.catalogue.models import Procedure
-from beffroi.core.rows import row_get, row_insert, row_update
+from beffroi.core.rows import row_get, row_insert, row_update, rows_of
 from beffroi.notifications.models import OutgoingEmail
 from beffroi.testing.personas import create_world
 from beffroi.testing.procedures import install_test_procedure
@@ -89,6 +90,17 @@ class RowTests(TestCase):
         assert row_get(Procedure, "inconnue", key="slug") is None
         with pytest.raises(TypeError):
             row_get(Draft, "identite", key="last_page")  # not unique: not one row
+
+    def test_hand_written_rows_are_converted_as_the_orm_converts_them(self) -> None:
+        drafts = [row_insert(self._draft()) for _ in range(2)]
+        sql = "SELECT id, created_at, answers FROM cases_draft ORDER BY created_at, id"
+        rows = rows_of(Draft, ["id", "created_at", "answers"], sql, [])
+        expected = list(
+            Draft.objects.order_by("created_at", "id").values_list("id", "created_at", "answers")
+        )
+        assert rows == expected
+        assert {row[0] for row in rows} == {d.pk for d in drafts}
+        assert isinstance(rows[0][1], datetime.datetime)  # a string on SQLite until converted
 
     def test_an_update_writes_the_fields_named_and_no_other(self) -> None:
         draft = row_insert(self._draft())
