@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from beffroi.audit.models import AccessLog
 from beffroi.cases.codes import is_tracking_code, normalise_tracking_code
+from beffroi.cases.counts import open_status_counts
 from beffroi.cases.models import Attachment, Case, CaseEvent, Draft
 from beffroi.catalogue.models import Procedure
 from beffroi.core.rows import pk_param, row_get, rows_of
@@ -278,6 +279,12 @@ def _search(cases: QuerySet[Case], query: str) -> QuerySet[Case]:
 
 def inbox_status_counts(user: Any, filters: InboxFilters) -> dict[str, int]:
     """Open cases per status for the inbox's scope (without the status filter)."""
+    if filters.service_id is not None and not (filters.mine or filters.include_closed):
+        # A service's inbox: the counts the database keeps, not a count of
+        # every open case. Only for a service of the agent's own.
+        if filters.service_id not in agent_service_ids(user):
+            return {}
+        return open_status_counts(filters.service_id)
     scoped = InboxFilters(
         service_id=filters.service_id, mine=filters.mine, include_closed=filters.include_closed
     )
@@ -285,8 +292,6 @@ def inbox_status_counts(user: Any, filters: InboxFilters) -> dict[str, int]:
         inbox_cases(user, scoped)
         .order_by()
         .values("status")
-        # Counting the status itself lets PostgreSQL answer from the partial
-        # (service, status) index alone, without visiting the rows.
         .annotate(total=Count("status"))
         .values_list("status", "total")
     )

@@ -6,6 +6,7 @@ import datetime
 
 import time_machine
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from beffroi.audit.models import AccessLog
@@ -172,6 +173,38 @@ class InboxTests(MailTestCase):
         ]
         service_ids = [self.service("etat-civil").pk]
         assert list(mail_items_for_inbox(self.agent, service_ids=service_ids)) == []
+
+    def routed_to_population(self, subject: str, days_ago: int) -> None:
+        received = timezone.localdate() - datetime.timedelta(days=days_ago)
+        item = mail_register(
+            actor=self.clerk, channel=Channel.PAPER, subject=subject, received_on=received
+        )
+        mail_route(
+            actor=self.clerk,
+            item=item,
+            service=self.service("population"),
+            document_type=self.document_type("invitation"),
+        )
+
+    def test_the_service_inbox_page_lists_and_counts_its_mail(self) -> None:
+        url = reverse("backoffice:service_inbox", args=["population"])
+        self.client.force_login(self.agent)
+        self.client.get(url)  # warm the per-request caches
+        with self.assertNumQueries(10):  # no mail: one query tells
+            html = self.client.get(url).content.decode()
+        assert "courrier à traiter" not in html
+        self.routed_to_population("Tardif", 20)
+        self.routed_to_population("Récent", 0)
+        with self.assertNumQueries(11):  # their ids and total, then the items
+            html = self.client.get(url).content.decode()
+        assert "2 courriers à traiter" in html
+        assert html.index("Tardif") < html.index("Récent")
+        for number in range(3):
+            self.routed_to_population(f"Encore {number}", 1)
+        with self.assertNumQueries(11):
+            html = self.client.get(url).content.decode()
+        assert "5 courriers à traiter" in html
+        assert html.index("Tardif") < html.index("Encore 0") < html.index("Récent")
 
 
 class ReminderTests(MailTestCase):
