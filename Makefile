@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
+# The production server (uWSGI) is compiled: only the tests and benchmarks need it.
+SERVER := $(VENV)/.server
 DEMO_ENV := BEFFROI_DEMO=true
 TEST_ENV := DJANGO_SETTINGS_MODULE=beffroi.settings_test
 PYTEST_WORKERS ?= 2
@@ -19,7 +21,7 @@ demo: system-deps-runtime $(INSTALLED)
 	$(DEMO_ENV) $(PY) manage.py run_demo
 
 ## make test: lint, types, migrations check, unit and browser tests.
-test: system-deps-test $(INSTALLED) node-deps
+test: system-deps-test $(INSTALLED) $(SERVER) node-deps
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(TEST_ENV) $(PY) -m mypy .
@@ -27,7 +29,7 @@ test: system-deps-test $(INSTALLED) node-deps
 	$(PY) scripts/run-tests.py -n $(PYTEST_WORKERS)
 
 ## make bench: the performance figures, one `name: value unit` line each.
-bench: system-deps-bench $(INSTALLED)
+bench: system-deps-bench $(INSTALLED) $(SERVER)
 	$(PY) bench/run.py
 
 system-deps-runtime:
@@ -44,6 +46,10 @@ $(INSTALLED): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
+	@touch $@
+
+$(SERVER): $(INSTALLED)
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[server]"
 	@touch $@
 
 node-deps: node_modules/axe-core/axe.min.js

@@ -2,7 +2,7 @@
 procedure page, served as in production.
 
 - ``hello_rps`` / ``catalogue_rps``: requests per second for the smallest
-  view (``/_health``) and the home page, by the same gunicorn in one run;
+  view (``/_health``) and the home page, by the same uWSGI in one run;
   ``catalogue_ratio`` is their ratio (target >= 0.5).
 - ``procedure_page_p95_ms``: server time of a procedure page (target < 20 ms).
 """

@@ -122,26 +122,25 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def production_server(*, workers: int = 4) -> Iterator[int]:
-    """Gunicorn as in production (sync workers behind a proxy), on a free port.
+    """uWSGI as in production (deploy/uwsgi.ini, behind a proxy), on a free port.
 
-    Sync workers close the connection after each response, so the kernel
-    spreads connections over every worker; threaded workers with keep-alive
-    let one worker hold all of wrk's connections and leave the other idle.
+    Its processes take turns accepting connections, and each closes the
+    connection after its response, as the city's reverse proxy expects.
     """
     port = free_port()
+    log = tempfile.NamedTemporaryFile(prefix="beffroi-uwsgi-", suffix=".log", delete=False)  # noqa: SIM115
     process = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "beffroi.wsgi:application",
-            f"--bind=127.0.0.1:{port}",
-            f"--workers={workers}",
-            "--worker-class=sync",
-            "--log-level=warning",
+            str(Path(sys.executable).with_name("uwsgi")),
+            "--ini",
+            str(ROOT / "deploy" / "uwsgi.ini"),
+            f"--http-socket=127.0.0.1:{port}",
+            f"--processes={workers}",
         ],
         cwd=ROOT,
         env=os.environ.copy(),
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 30
@@ -153,11 +152,13 @@ def production_server(*, workers: int = 4) -> Iterator[int]:
                     break
             time.sleep(0.2)
         else:
-            raise RuntimeError("gunicorn did not start")
+            raise RuntimeError(f"uWSGI did not start: {Path(log.name).read_text()[-2000:]}")
         yield port
     finally:
         process.terminate()
         process.wait(timeout=20)
+        log.close()
+        os.unlink(log.name)
 
 
 def requests_per_second(port: int, path: str, *, seconds: int = 8, connections: int = 8) -> float:

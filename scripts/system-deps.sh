@@ -6,6 +6,8 @@
 #   test:    runtime + Chromium for browser tests + Node.js/npm for axe-core
 #            + Dovecot (a real IMAP server the mail register's tests start)
 #            + Redis (the shared cache's tests start their own server).
+#   test and bench also build the production server (uWSGI, compiled at
+#            install): a C compiler and the Python headers.
 #   bench:   runtime + wrk, the HTTP load generator of the benchmarks, and
 #            Redis, the shared cache of the production-like runs.
 # With CI=true a missing package that cannot be installed is an error;
@@ -28,6 +30,10 @@ need tesseract-ocr-fra sh -c "tesseract --list-langs 2>/dev/null | grep -qx fra"
 need ghostscript command -v gs
 need qpdf command -v qpdf
 need unpaper command -v unpaper
+if [ "$profile" = "test" ] || [ "$profile" = "bench" ]; then
+  need build-essential command -v gcc
+  need python3-dev python3 -c "import os, sysconfig; assert os.path.exists(os.path.join(sysconfig.get_path('include'), 'Python.h'))"
+fi
 if [ "$profile" = "test" ]; then
   need chromium test -x /usr/bin/chromium
   need nodejs command -v node

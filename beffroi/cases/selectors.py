@@ -141,12 +141,15 @@ def draft_file_ids(draft: Draft) -> dict[str, list[int]]:
     return by_field
 
 
-def get_draft_for(user: Any, draft_id: Any, *, session_drafts: Iterable[str]) -> Draft:
-    """A draft its owner (or, without account, the session that made it) may fill."""
+def get_draft_for(
+    user: Any, draft_id: Any, *, session_drafts: Iterable[str], lock: bool = False
+) -> Draft:
+    """A draft its owner (or, without account, the session that made it) may
+    fill; ``lock``: read under its lock (in the caller's transaction)."""
     # The procedure is read only by the pages that show it: saving a page
     # and moving on (most requests) needs the draft alone.
     try:
-        draft = row_get(Draft, draft_id)  # read at every page of every filing
+        draft = row_get(Draft, draft_id, lock=lock)  # read at every page of every filing
     except ValidationError:
         raise Http404 from None
     if draft is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NoReturn
 
 from django.db import IntegrityError, connection, transaction
@@ -14,7 +14,7 @@ from beffroi.cases.codes import new_case_reference, new_tracking_code
 from beffroi.cases.formengine import missing_answers, prune_answers
 from beffroi.cases.models import Attachment, Case, CaseEvent, Channel, Draft, Message, Note
 from beffroi.cases.notify import notify_citizen_of_message, notify_service
-from beffroi.cases.selectors import draft_file_ids
+from beffroi.cases.selectors import draft_file_ids, get_draft_for
 from beffroi.cases.workflow import (
     TransitionRefused,
     actor_roles,
@@ -260,9 +260,25 @@ class IncompleteDraft(Exception):
 
 def case_submit(*, actor: Any, draft: Draft) -> Case:
     """File the draft as a case; return the case (the same one if already filed)."""
+    return _submit(actor, lambda: row_get(Draft, draft.pk, lock=True) or _gone(draft))
+
+
+def case_submit_for(*, actor: Any, draft_id: Any, session_drafts: Iterable[str]) -> Case:
+    """File draft ``draft_id`` for the person sending it, as :func:`case_submit`.
+
+    The draft is read once, under its lock, with the rule of
+    :func:`get_draft_for` (Http404 for anyone else): sending is the busiest
+    write of the portal, and a separate read to check who sends it would be
+    one more round trip to the database.
+    """
+    drafts = list(session_drafts)
+    return _submit(actor, lambda: get_draft_for(actor, draft_id, session_drafts=drafts, lock=True))
+
+
+def _submit(actor: Any, read_locked: Callable[[], Draft]) -> Case:
     for _attempt in range(5):
         try:
-            return _case_submit_once(actor=actor, draft=draft)
+            return _case_submit_once(actor=actor, read_locked=read_locked)
         except IntegrityError:
             continue  # a tracking code drawn twice: draw again
     raise RuntimeError("Could not draw a unique tracking code")
@@ -273,10 +289,10 @@ def _gone(draft: Draft) -> NoReturn:
 
 
 @transaction.atomic
-def _case_submit_once(*, actor: Any, draft: Draft) -> Case:
+def _case_submit_once(*, actor: Any, read_locked: Callable[[], Draft]) -> Case:
     # Read again under its lock: a page saved meanwhile, or a second click on
     # "Envoyer", is seen here. Its version is known to the process (draft.spec).
-    draft = row_get(Draft, draft.pk, lock=True) or _gone(draft)
+    draft = read_locked()
     procedure = row_get(Procedure, draft.procedure_id) or _gone(draft)
     draft.procedure = procedure
     if draft.case_id is not None:

@@ -36,7 +36,7 @@ from beffroi.cases.services import (
     RAW_FAILED,
     IncompleteDraft,
     NotFileable,
-    case_submit,
+    case_submit_for,
     draft_delete,
     draft_keep_typing,
     draft_page_send,
@@ -293,19 +293,23 @@ def _next(draft: Draft, page_id: str, action: str | None) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def check(request: HttpRequest, draft_id: uuid.UUID) -> HttpResponse:
-    draft = _draft(request, draft_id)
-    if draft.is_submitted:
-        assert draft.case is not None
-        return redirect("portal:confirmation", code=draft.case.tracking_code)
-    spec = draft.spec
-    missing = missing_answers(spec, draft.answers)
-    if request.method == "POST" and not missing:
+    drafts = session_drafts(request)
+    missing = None
+    if request.method == "POST":
+        # Sent: the draft is read once, under its lock, by the service.
         try:
-            case = case_submit(actor=request.user, draft=draft)
+            case = case_submit_for(actor=request.user, draft_id=draft_id, session_drafts=drafts)
         except IncompleteDraft as error:
             missing = error.missing
         else:
             return redirect("portal:confirmation", code=case.tracking_code)
+    draft = _draft(request, draft_id, drafts)
+    if draft.is_submitted:
+        assert draft.case is not None
+        return redirect("portal:confirmation", code=draft.case.tracking_code)
+    spec = draft.spec
+    if missing is None:
+        missing = missing_answers(spec, draft.answers)
     files = {a.pk: a for a in draft.attachments.all()}
     return render(
         request,

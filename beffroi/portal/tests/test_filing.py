@@ -183,6 +183,21 @@ class FilingTests(FilingTestCase):
         self.client.logout()
         assert self.client.get(self.page_url(draft, "identite")).status_code == 404
 
+    def test_nobody_else_can_send_a_complete_draft(self) -> None:
+        self.client.force_login(self.citizen)
+        draft = self.start()
+        self.fill(draft)
+        send = reverse("portal:draft_check", args=[draft.pk])
+        self.client.force_login(self.other_citizen)
+        assert self.client.post(send).status_code == 404
+        self.client.logout()
+        assert self.client.post(send).status_code == 404
+        assert not Case.objects.exists()
+        # Its owner still can.
+        self.client.force_login(self.citizen)
+        assert self.client.post(send).status_code == 302
+        assert Case.objects.get().applicant == self.citizen
+
     def test_a_draft_can_be_deleted(self) -> None:
         self.client.force_login(self.citizen)
         draft = self.start()

@@ -209,8 +209,9 @@ class SubmissionQueriesTests(FilingTestCase):
             "proof": proof,
         }
         url = step(9, "post", url, data)
-        # Sending reads the draft (locked), its procedure and its service one
-        # row each: three fixed statements cost less than one compiled join.
-        url = step(20 + lock, "post", url, {})
+        # Sending reads the draft once, locked (who sends it is checked on
+        # that read), then its procedure and its service one row each: three
+        # fixed statements cost less than one compiled join.
+        url = step(19 + lock, "post", url, {})
         assert "/demande-envoyee/" in url
         assert [(e, n) for _, e, n in steps] == [(e, e) for _, e, _ in steps], steps
