@@ -9,11 +9,9 @@ uses :func:`django_ready` to migrate and set Django up in its own process.
 from __future__ import annotations
 
 import contextlib
-import http.client
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -22,6 +20,8 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+
+from beffroi.testing.servers import production_server as start_production_server
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN", "postgres://postgres@127.0.0.1:5432/postgres")
@@ -114,12 +114,6 @@ def drop_installation(folder: Path) -> None:
             c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextlib.contextmanager
 def production_server(*, workers: int = 4) -> Iterator[int]:
     """uWSGI as in production (deploy/uwsgi.ini, behind a proxy), on a free port.
@@ -127,38 +121,13 @@ def production_server(*, workers: int = 4) -> Iterator[int]:
     Its processes take turns accepting connections, and each closes the
     connection after its response, as the city's reverse proxy expects.
     """
-    port = free_port()
-    log = tempfile.NamedTemporaryFile(prefix="beffroi-uwsgi-", suffix=".log", delete=False)  # noqa: SIM115
-    process = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("uwsgi")),
-            "--ini",
-            str(ROOT / "deploy" / "uwsgi.ini"),
-            f"--http-socket=127.0.0.1:{port}",
-            f"--processes={workers}",
-        ],
-        cwd=ROOT,
-        env=os.environ.copy(),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError):
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                connection.request("GET", "/_health")
-                if connection.getresponse().status == 200:
-                    break
-            time.sleep(0.2)
-        else:
-            raise RuntimeError(f"uWSGI did not start: {Path(log.name).read_text()[-2000:]}")
+    with (
+        tempfile.TemporaryDirectory(prefix="beffroi-uwsgi-") as folder,
+        start_production_server(
+            env=os.environ.copy(), processes=workers, log=Path(folder) / "uwsgi.log"
+        ) as (port, _),
+    ):
         yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
-        os.unlink(log.name)
 
 
 def requests_per_second(port: int, path: str, *, seconds: int = 8, connections: int = 8) -> float:

@@ -8,34 +8,14 @@ here rather than on the city's servers.
 
 from __future__ import annotations
 
-import http.client
 import os
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _get(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-    try:
-        connection.request("GET", path, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
+from beffroi.testing.servers import http_get, production_server
 
 
 @pytest.fixture
@@ -54,37 +34,8 @@ def server(tmp_path: Path) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
             "CACHE_URL": "locmem://",
         }
     )
-    port = _free_port()
-    log = tmp_path / "uwsgi.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(  # noqa: S603 - a fixed command, no user input
-            [
-                str(Path(sys.executable).with_name("uwsgi")),
-                "--ini",
-                str(ROOT / "deploy" / "uwsgi.ini"),
-                f"--http-socket=127.0.0.1:{port}",
-                "--processes=2",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 30
-        while process.poll() is None and time.monotonic() < deadline:
-            try:
-                if _get(port, "/_health")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail(f"uWSGI did not start:\n{log.read_text(errors='replace')[-3000:]}")
-        yield port, process
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            process.wait(timeout=20)
+    with production_server(env=env, processes=2, log=tmp_path / "uwsgi.log") as running:
+        yield running
 
 
 def test_the_production_server_answers_with_beffroi(
@@ -92,7 +43,7 @@ def test_the_production_server_answers_with_beffroi(
 ) -> None:
     port, _ = server
     # Session, CSRF, drafts and messages cookies together pass 4 KB.
-    status, body = _get(port, "/_health", {"Cookie": "beffroi_drafts=" + "a" * 12_000})
+    status, body = http_get(port, "/_health", {"Cookie": "beffroi_drafts=" + "a" * 12_000})
     assert (status, body) == (200, b"ok")
 
 
@@ -103,4 +54,4 @@ def test_the_production_server_stops_on_sigterm(
     process.terminate()
     process.wait(timeout=20)  # raises if it is still running
     with pytest.raises(ConnectionRefusedError):
-        _get(port, "/_health")
+        http_get(port, "/_health")

@@ -15,12 +15,7 @@ from django.core.cache.backends.base import BaseCache
 
 from beffroi.core.cache import BeffroiRedisCache
 from beffroi.core.ratelimit import ratelimit_hit
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from beffroi.testing.servers import free_port
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +23,7 @@ def redis_url() -> Iterator[str]:
     binary = shutil.which("redis-server")
     if binary is None:
         pytest.fail("redis-server is missing: run `make test`, which installs it")
-    port = _free_port()
+    port = free_port()
     folder = tempfile.mkdtemp(prefix="beffroi-redis-")
     server = subprocess.Popen(  # noqa: S603 - our own arguments
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", folder],

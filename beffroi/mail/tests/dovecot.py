@@ -17,6 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from beffroi.testing.servers import free_port
+
 PASSWORD = "secret"
 
 CONFIG = """
@@ -64,16 +66,10 @@ def dovecot_binary() -> str | None:
     return "/usr/sbin/dovecot" if Path("/usr/sbin/dovecot").exists() else None
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 class Dovecot:
     def __init__(self) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="beffroi-dovecot-"))
-        self.port = _free_port()
+        self.port = free_port()
         self.host = "127.0.0.1"
         self.password = PASSWORD
 
