@@ -25,6 +25,7 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from bench.harness import (
     WsgiCaller,
@@ -274,28 +275,33 @@ class _Browser:
         fields: dict[str, str],
         files: dict[str, tuple[str, bytes, str]] | None = None,
     ) -> tuple[int, str, bytes]:
-        body, content_type = _multipart(fields, files or {})
+        """A form sent as a browser sends it: multipart when it holds files
+        (as the pages that ask for some say), URL-encoded otherwise."""
+        if files:
+            body, content_type = _multipart(fields, files)
+        else:
+            body, content_type = urlencode(fields).encode(), "application/x-www-form-urlencoded"
         return self.request("POST", path, body, content_type)
 
 
 def _one_submission(port: int, pdf: bytes) -> bool:
+    """A visitor without an account files the test procedure, as a browser
+    does without following the redirections after each page sent: the
+    procedure page, the first page's form, each page sent, then "Envoyer"."""
     browser = _Browser(port)
-    _, _, html = browser.request("GET", "/demarches/demande-test/")
+    browser.request("GET", "/demarches/demande-test/")
+    _, _, html = browser.request("GET", "/demarches/demande-test/commencer/")
     token = _csrf(html)
-    status, location, _ = browser.post(
-        "/demarches/demande-test/commencer/", {"csrfmiddlewaretoken": token}
-    )
-    if status != 302:
-        return False
     identity = {
         "csrfmiddlewaretoken": token,
+        "first-page": "identite",
         "first_name": "Jean",
         "last_name": "Dupont",
         "birth_date": "1980-04-12",
         "email": "jean.dupont@example.org",
         "national_number": "85.07.30-033.28",
     }
-    status, location, _ = browser.post(location, identity)
+    status, location, _ = browser.post("/demarches/demande-test/commencer/", identity)
     if status != 302:
         return False
     request = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NoReturn
 
@@ -47,8 +48,24 @@ def _user(actor: Any) -> Any:
 # --- Drafts ------------------------------------------------------------------------
 
 
-@transaction.atomic
-def draft_start(
+@dataclasses.dataclass(frozen=True)
+class SentPage:
+    """One page of a draft as the citizen sent it."""
+
+    page_id: str
+    # What was typed, as lists of strings (kept to be shown again).
+    raw: Mapping[str, Any]
+    # The page's answers when it validated, None when it did not.
+    answers: Mapping[str, Any] | None = None
+    # Questions the answers made irrelevant (their earlier answers go).
+    hidden: Iterable[str] = ()
+    # New files per file question: content, name and kind of each.
+    uploads: Mapping[str, Iterable[tuple[bytes, str, str]]] = dataclasses.field(
+        default_factory=dict
+    )
+
+
+def draft_new(
     *,
     actor: Any,
     procedure: Procedure,
@@ -56,7 +73,8 @@ def draft_start(
     for_citizen: Any = None,
     organisation: Any = None,
 ) -> Draft:
-    """Open a new draft of ``procedure``'s current version.
+    """A draft of ``procedure``'s current version, not saved yet (the portal
+    shows its first page from it); NotFileable if this person may not file it.
 
     ``for_citizen`` is the person a counter agent files for (None: the agent
     files for someone without an account).
@@ -79,16 +97,48 @@ def draft_start(
 
         if not organisations_of(owner, representative=True).filter(pk=organisation.pk).exists():
             raise NotFileable(procedure.slug)
-    draft = row_insert(
-        Draft(
-            procedure=procedure,
-            version_id=version_id,
-            owner=owner,
-            channel=channel,
-            organisation=organisation,
-            created_by=user if channel != Channel.WEB else None,
-        )
+    return Draft(
+        procedure=procedure,
+        version_id=version_id,
+        owner=owner,
+        channel=channel,
+        organisation=organisation,
+        created_by=user if channel != Channel.WEB else None,
     )
+
+
+@transaction.atomic
+def draft_start(
+    *,
+    actor: Any,
+    procedure: Procedure,
+    channel: str = Channel.WEB,
+    for_citizen: Any = None,
+    organisation: Any = None,
+    first_page: SentPage | None = None,
+) -> Draft:
+    """Open a new draft of ``procedure``'s current version (see :func:`draft_new`).
+
+    ``first_page``: the first page as the citizen sent it, kept as
+    :func:`draft_page_send` keeps a page. The portal opens a draft only
+    then, so a visitor who looks at the form and leaves leaves nothing.
+    """
+    draft = draft_new(
+        actor=actor,
+        procedure=procedure,
+        channel=channel,
+        for_citizen=for_citizen,
+        organisation=organisation,
+    )
+    if first_page is not None and first_page.answers is not None and not first_page.uploads:
+        # The usual first page, valid and without files: saved with the
+        # draft itself, in one statement.
+        _set_answers(draft, first_page, files={})
+        row_insert(draft)
+    else:
+        row_insert(draft)
+        if first_page is not None:
+            _page_send(actor, draft, first_page, files={})
     audit_event_record(
         actor=actor, action="draft.started", target=draft, data={"procedure": procedure.slug}
     )
@@ -105,49 +155,63 @@ def draft_page_send(
     *,
     actor: Any,
     draft: Draft,
-    page_id: str,
-    raw: Mapping[str, Any],
-    answers: Mapping[str, Any] | None = None,
-    hidden: Iterable[str] = (),
-    uploads: Mapping[str, Iterable[tuple[bytes, str, str]]] | None = None,
+    page: SentPage,
+    files: Mapping[str, list[int]] | None = None,
     remove: int | None = None,
 ) -> set[str]:
     """One page sent by the citizen, in one transaction.
 
-    Its new files (``uploads``: content, name and kind per file question)
-    are kept first, even when other answers are wrong. Then ``answers`` (the
-    page validated) are saved, unless a file found no room; otherwise what
-    was typed (``raw``) is kept to be shown again with its messages.
-    ``remove`` takes one of the draft's files away (the page's "Retirer"
-    button): what was typed is kept as typed, not saved. Returns the file
-    questions that had no room left for a new file.
+    Its new files are kept first, even when other answers are wrong. Then
+    the answers (the page validated) are saved, unless a file found no room;
+    otherwise what was typed is kept to be shown again with its messages.
+    ``files``: the ids of the draft's files by question, when the caller has
+    just read them (:func:`draft_file_ids`). ``remove`` takes one of the
+    draft's files away (the page's "Retirer" button): what was typed is kept
+    as typed, not saved. Returns the file questions that had no room left
+    for a new file.
     """
-    full: set[str] = set()
-    for field_id, files in (uploads or {}).items():
-        for content, filename, kind in files:
-            if _attach(actor, draft, field_id, content, filename, kind) is None:
-                full.add(field_id)
     if remove is not None:
         draft.attachments.filter(pk=remove).delete()
-        _keep_raw(draft, page_id, raw)
-    elif answers is not None and not full:
-        _save_answers(draft, page_id, answers, hidden)
+        _keep_raw(draft, page.page_id, page.raw)
+        return set()
+    return _page_send(actor, draft, page, files=files)
+
+
+def _page_send(
+    actor: Any, draft: Draft, page: SentPage, *, files: Mapping[str, list[int]] | None
+) -> set[str]:
+    """Keep ``page``'s files, then its answers or what was typed, in the
+    caller's transaction; ``files`` as in :func:`draft_page_send`."""
+    held = None if files is None else {key: list(ids) for key, ids in files.items()}
+    full: set[str] = set()
+    for field_id, uploads in page.uploads.items():
+        for upload in uploads:
+            known = None if held is None else held.setdefault(field_id, [])
+            attached = _attach(actor, draft, field_id, upload, known)
+            if attached is None:
+                full.add(field_id)
+            elif known is not None:
+                # The draft's files as they are now, without reading them again.
+                if _max_files(draft, field_id) == 1:
+                    known.clear()
+                known.append(attached.pk)
+    if page.answers is not None and not full:
+        _set_answers(draft, page, files=held)
+        row_update(draft, ["answers", "raw_pages", "last_page", "updated_at"])
     else:
-        _keep_raw(draft, page_id, {**raw, RAW_FAILED: ["1"]})
+        _keep_raw(draft, page.page_id, {**page.raw, RAW_FAILED: ["1"]})
     return full
 
 
-def _save_answers(
-    draft: Draft, page_id: str, answers: Mapping[str, Any], hidden: Iterable[str]
-) -> None:
-    """Keep a validated page's answers (and forget those it made irrelevant)."""
-    merged = {**draft.answers, **answers}
-    for field_id in hidden:
+def _set_answers(draft: Draft, page: SentPage, *, files: Mapping[str, list[int]] | None) -> None:
+    """A validated page's answers in the draft (and those it made irrelevant out)."""
+    assert page.answers is not None
+    merged = {**draft.answers, **page.answers}
+    for field_id in page.hidden:
         merged.pop(field_id, None)
-    draft.answers = prune_answers(draft.spec, _with_files(draft, merged))
-    draft.raw_pages.pop(page_id, None)
-    draft.last_page = page_id
-    row_update(draft, ["answers", "raw_pages", "last_page", "updated_at"])
+    draft.answers = prune_answers(draft.spec, _with_files(draft, merged, files))
+    draft.raw_pages.pop(page.page_id, None)
+    draft.last_page = page.page_id
 
 
 # The filing's busiest reads and writes of a draft's files, as plain SQL
@@ -158,9 +222,12 @@ _DRAFT_FILES_TO_CASE = (
 )
 
 
-def _with_files(draft: Draft, answers: dict[str, Any]) -> dict[str, Any]:
-    """Answers with each file question holding the ids of its attachments."""
-    by_field = draft_file_ids(draft)
+def _with_files(
+    draft: Draft, answers: dict[str, Any], files: Mapping[str, list[int]] | None = None
+) -> dict[str, Any]:
+    """Answers with each file question holding the ids of its attachments
+    (``files`` when known, as :func:`draft_file_ids` gives them)."""
+    by_field = draft_file_ids(draft) if files is None else files
     for field_id, field in draft.spec.fields.items():
         if field["type"] == "file":
             if by_field.get(field_id):
@@ -184,19 +251,27 @@ def draft_keep_typing(*, draft: Draft, page_id: str, raw: Mapping[str, Any]) -> 
 
 
 def _attach(
-    actor: Any, draft: Draft, field_id: str, content: bytes, filename: str, kind: str
+    actor: Any,
+    draft: Draft,
+    field_id: str,
+    upload: tuple[bytes, str, str],
+    held: list[int] | None,
 ) -> Attachment | None:
-    """Keep a new file of a file question; None when the question is full."""
-    field = draft.spec.fields.get(field_id)
-    if field is None or field["type"] != "file":
-        raise ValueError(f"{field_id} is not a file question")
-    max_files = int(field.get("max_files", 1))
+    """Keep a new file (content, name, kind) of a file question; None when
+    the question is full. ``held``: the ids of the question's files, when known."""
+    content, filename, kind = upload
+    max_files = _max_files(draft, field_id)
     if max_files == 1:
-        # A single-file question: the new file replaces the old one.
-        with connection.cursor() as cursor:
-            cursor.execute(_DRAFT_FILES_DROP, [pk_param(Draft, draft.pk), field_id])
-    elif draft.attachments.filter(field_id=field_id).count() >= max_files:
-        return None
+        # A single-file question: the new file replaces the old one, if any.
+        if held is None or held:
+            with connection.cursor() as cursor:
+                cursor.execute(_DRAFT_FILES_DROP, [pk_param(Draft, draft.pk), field_id])
+    else:
+        count = len(held) if held is not None else None
+        if count is None:
+            count = draft.attachments.filter(field_id=field_id).count()
+        if count >= max_files:
+            return None
     stored = file_store(content=content, kind=kind)
     # The draft's answers point at its files when a page is saved and when
     # it is sent (_with_files): attaching alone does not rewrite them.
@@ -209,6 +284,13 @@ def _attach(
             uploaded_by=_user(actor),
         )
     )
+
+
+def _max_files(draft: Draft, field_id: str) -> int:
+    field = draft.spec.fields.get(field_id)
+    if field is None or field["type"] != "file":
+        raise ValueError(f"{field_id} is not a file question")
+    return int(field.get("max_files", 1))
 
 
 def _safe_filename(name: str) -> str:

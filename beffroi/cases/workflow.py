@@ -19,7 +19,7 @@ from beffroi.cases.models import Case, CaseEvent, CaseTimer
 from beffroi.cases.notify import notify_citizen_of_status, notify_service
 from beffroi.catalogue.definition import ActionCheck, register_action
 from beffroi.core.conditions import evaluate
-from beffroi.core.rows import row_insert
+from beffroi.core.rows import row_insert, rows_insert
 from beffroi.core.workdays import add_working_days
 from beffroi.municipality.models import Membership
 
@@ -260,7 +260,7 @@ def insert_in_first_status(case: Case, *, actor: Any, events: list[CaseEvent]) -
     row_insert(case)
     for event in events:
         event.case = case
-    CaseEvent.objects.bulk_create([*events, _status_event(case, "", actor, "")])
+    rows_insert([*events, _status_event(case, "", actor, "")])
     changed = _on_enter(case, status, actor, now)
     if changed:
         case.save(update_fields=[*dict.fromkeys(changed), "updated_at"])

@@ -1,8 +1,9 @@
 """One row read or written by a fixed statement, for the busiest paths.
 
-``row_get(Model, pk)``, ``row_insert(obj)`` and ``row_update(obj, fields)``
-read and write exactly what ``Model.objects.filter(pk=pk).first()``,
-``obj.save()`` and ``obj.save(update_fields=fields)`` do — each field's
+``row_get(Model, pk)``, ``row_insert(obj)``, ``rows_insert(objs)`` and
+``row_update(obj, fields)`` read and write exactly what
+``Model.objects.filter(pk=pk).first()``, ``obj.save()``,
+``Model.objects.bulk_create(objs)`` and ``obj.save(update_fields=fields)`` do — each field's
 ``pre_save`` (``auto_now`` included), its preparation for the database and
 its conversion back — through a statement whose text is built once per
 model, instead of a query the ORM compiles at every call. On this project's
@@ -23,7 +24,7 @@ from typing import Any, TypeVar
 
 from django.db import DatabaseError, connection, models
 
-__all__ = ["pk_param", "row_get", "row_insert", "row_update", "rows_of"]
+__all__ = ["pk_param", "row_get", "row_insert", "row_update", "rows_insert", "rows_of"]
 
 M = TypeVar("M", bound=models.Model)
 
@@ -116,8 +117,10 @@ def rows_of(
 
 
 @cache
-def _insert_plan(model: type[models.Model], vendor: str) -> tuple[str, tuple[Any, ...], bool]:
-    """(statement, fields written, whether the primary key comes back)."""
+def _insert_plan(
+    model: type[models.Model], rows: int, unique: str | None, vendor: str
+) -> tuple[str, tuple[Any, ...], bool]:
+    """(statement, fields written, whether the primary keys come back)."""
     meta = model._meta
     if meta.parents:
         raise TypeError(f"{meta.label}: row_insert does not write inherited models")
@@ -127,26 +130,46 @@ def _insert_plan(model: type[models.Model], vendor: str) -> tuple[str, tuple[Any
         f for f in meta.local_concrete_fields if not (returns_pk and f is pk) and not f.generated
     )
     columns = ", ".join(_quote(f.column) for f in fields)
-    values = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {_quote(meta.db_table)} ({columns}) VALUES ({values})"  # noqa: S608
+    values = ", ".join([f"({', '.join(['%s'] * len(fields))})"] * rows)
+    sql = f"INSERT INTO {_quote(meta.db_table)} ({columns}) VALUES {values}"  # noqa: S608
+    if unique is not None:
+        # An existing row is left as it is (a no-op update), and its key comes back.
+        column = _quote(meta.get_field(unique).column)  # type: ignore[union-attr]
+        sql += f" ON CONFLICT ({column}) DO UPDATE SET {column} = EXCLUDED.{column}"
     if returns_pk:
         sql += f" RETURNING {_quote(pk.column)}"
     return sql, fields, returns_pk
 
 
-def row_insert(obj: M) -> M:
-    """Insert ``obj`` as ``obj.save(force_insert=True)`` would; return it."""
-    sql, fields, returns_pk = _insert_plan(type(obj), connection.vendor)
-    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+def row_insert(obj: M, *, unique: str | None = None) -> M:
+    """Insert ``obj`` as ``obj.save(force_insert=True)`` would; return it.
+
+    ``unique``: a unique field; when a row with the same value exists, it is
+    kept unchanged and ``obj`` takes its primary key (as ``bulk_create``
+    with ``update_conflicts`` on that field alone).
+    """
+    rows_insert([obj], unique=unique)
+    return obj
+
+
+def rows_insert(objs: Sequence[M], *, unique: str | None = None) -> list[M]:
+    """Insert ``objs`` (of one model) in one statement, as
+    ``bulk_create(objs)`` would; ``unique`` as in :func:`row_insert`."""
+    if not objs:
+        return []
+    model = type(objs[0])
+    sql, fields, returns_pk = _insert_plan(model, len(objs), unique, connection.vendor)
+    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
         if returns_pk:
-            row = cursor.fetchone()
-            assert row is not None
-            obj.pk = row[0]
-    obj._state.adding = False
-    obj._state.db = connection.alias
-    return obj
+            # In the order of VALUES, as Django's bulk_create also expects.
+            for obj, row in zip(objs, cursor.fetchall(), strict=True):
+                obj.pk = row[0]
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    return list(objs)
 
 
 @cache

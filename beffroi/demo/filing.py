@@ -7,12 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from beffroi.cases.models import Case, Channel
-from beffroi.cases.services import (
-    case_submit,
-    case_transition,
-    draft_page_send,
-    draft_start,
-)
+from beffroi.cases.services import SentPage, case_submit, case_transition, draft_new, draft_start
 from beffroi.catalogue.definition import ProcedureDefinition
 from beffroi.catalogue.models import Procedure
 from beffroi.demo.answers import SAMPLE_PDF, sample_answers
@@ -35,22 +30,23 @@ def file_sample_case(
     actor = applicant
     if applicant is None and not procedure.allows_anonymous:
         channel, actor = Channel.COUNTER, agent
-    draft = draft_start(
-        actor=actor,
-        procedure=procedure,
-        channel=channel,
-        for_citizen=applicant,
-        organisation=organisation,
-    )
-    answers, files = sample_answers(draft.spec, overrides)
-    draft_page_send(
-        actor=actor,
-        draft=draft,
-        page_id=draft.spec.pages[-1].id,
+    who = {
+        "actor": actor,
+        "procedure": procedure,
+        "channel": channel,
+        "for_citizen": applicant,
+        "organisation": organisation,
+    }
+    spec = draft_new(**who).spec
+    answers, files = sample_answers(spec, overrides)
+    # Every answer at once, as if sent on the last page.
+    everything = SentPage(
+        page_id=spec.pages[-1].id,
         raw={},
         answers=answers,
         uploads={field_id: [(SAMPLE_PDF, "justificatif.pdf", "pdf")] for field_id in files},
     )
+    draft = draft_start(**who, first_page=everything)
     return case_submit(actor=actor, draft=draft)
 
 

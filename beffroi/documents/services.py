@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from beffroi.audit.services import audit_event_record
 from beffroi.cases.models import Case, CaseEvent
 from beffroi.catalogue.definition import ProcedureDefinition, definition_template
+from beffroi.core.rows import row_insert
 from beffroi.documents.codes import new_verification_code
 from beffroi.documents.models import IssuedDocument, StoredFile
 from beffroi.documents.sniff import sniff_kind
@@ -51,13 +52,10 @@ def file_store(*, content: bytes, kind: str | None = None) -> StoredFile:
             default_storage.delete(saved)
     # One statement, without a savepoint: when a concurrent upload of the
     # same bytes inserted the row first, the no-op update returns its id.
-    (stored,) = StoredFile.objects.bulk_create(
-        [StoredFile(sha256=sha256, size=len(content), kind=kind, storage_name=name)],
-        update_conflicts=True,
-        unique_fields=["sha256"],
-        update_fields=["sha256"],
+    return row_insert(
+        StoredFile(sha256=sha256, size=len(content), kind=kind, storage_name=name),
+        unique="sha256",
     )
-    return stored
 
 
 def file_read(stored: StoredFile) -> bytes:

@@ -44,7 +44,11 @@ def html_from_text(text: str, *, title: str) -> str:
 def email_queue(
     *, to: str, subject: str, body_text: str, case_id: int | None = None, body_html: str = ""
 ) -> OutgoingEmail:
-    """Queue an email; it is sent once the current transaction commits."""
+    """Queue an email; it is sent once the current transaction commits.
+
+    Without ``body_html`` the HTML part is made from the text when the email
+    is sent, by the worker: the request that causes it does not wait for it.
+    """
     from beffroi.notifications.tasks import deliver_email
 
     email = row_insert(
@@ -52,7 +56,7 @@ def email_queue(
             to=to,
             subject=subject.replace("\n", " ").strip()[:300],
             body_text=body_text,
-            body_html=body_html or html_from_text(body_text, title=subject),
+            body_html=body_html,
             case_id=case_id,
             next_attempt_at=timezone.now(),
         )
@@ -82,8 +86,9 @@ def email_deliver(*, email_id: int) -> bool:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to],
     )
-    if email.body_html:
-        message.attach_alternative(email.body_html, "text/html")
+    message.attach_alternative(
+        email.body_html or html_from_text(email.body_text, title=email.subject), "text/html"
+    )
     try:
         message.send()
     except Exception as error:  # any transport failure: retry later

@@ -36,13 +36,16 @@ from beffroi.cases.services import (
     RAW_FAILED,
     IncompleteDraft,
     NotFileable,
+    SentPage,
     case_submit_for,
     draft_delete,
     draft_keep_typing,
+    draft_new,
     draft_page_send,
     draft_start,
 )
 from beffroi.catalogue.selectors import organisation_mode, procedure_published
+from beffroi.core.pagecache import cache_public_page
 from beffroi.core.params import parse_id
 from beffroi.documents.responses import file_response
 from beffroi.organisations.selectors import organisations_of
@@ -65,34 +68,94 @@ def _owner_needed(request: HttpRequest, draft_id: uuid.UUID) -> Draft | None:
     return draft
 
 
-@require_POST
+def _organisation_chosen(
+    request: HttpRequest, procedure: Any, choice: str
+) -> tuple[Any, HttpResponse | None]:
+    """The association this request is filed for (``choice``: its id, or
+    nothing), or the way back to the procedure page when one is needed."""
+    mode = organisation_mode(procedure)
+    if not mode or not request.user.is_authenticated:
+        return None, None
+    chosen = parse_id(choice)
+    represented = organisations_of(request.user, representative=True)
+    organisation = represented.filter(pk=chosen).first() if chosen is not None else None
+    if mode == "required" and organisation is None:
+        messages.error(
+            request,
+            _(
+                "Cette démarche se fait au nom d’une association dont la fiche est validée par la Ville : choisissez-la."
+            ),
+        )
+        return None, redirect(procedure.get_absolute_url())
+    return organisation, None
+
+
+# In the first page's form: the page is sent (a POST without it, from an
+# older procedure page, opens an empty draft). Field ids cannot hold a "-".
+FIRST_PAGE_MARK = "first-page"
+
+
+@require_http_methods(["GET", "POST"])
+@cache_public_page()
 def start(request: HttpRequest, slug: str) -> HttpResponse:
+    """The first page of a new request (GET); the draft is opened only when
+    it is sent (POST), with its answers: looking costs nothing and leaves
+    nothing behind."""
     procedure = procedure_published(slug=slug, for_display=False)
     if procedure is None:
         raise Http404
     if not request.user.is_authenticated and not procedure.allows_anonymous:
         return redirect_to_login(procedure.get_absolute_url())
-    organisation = None
-    mode = organisation_mode(procedure)
-    if mode and request.user.is_authenticated:
-        choice = request.POST.get("on_behalf", "")
-        represented = organisations_of(request.user, representative=True)
-        chosen = parse_id(choice)
-        organisation = represented.filter(pk=chosen).first() if chosen is not None else None
-        if mode == "required" and organisation is None:
-            messages.error(
-                request,
-                _(
-                    "Cette démarche se fait au nom d’une association dont la fiche est validée par la Ville : choisissez-la."
-                ),
-            )
-            return redirect(procedure.get_absolute_url())
+    sent = request.method == "POST"
+    first_page = sent and FIRST_PAGE_MARK in request.POST
+    # The association comes in the address (the procedure page's form is a
+    # GET); an older procedure page posted it.
+    choice = request.POST.get("on_behalf", "") if sent and not first_page else ""
+    organisation, refused = _organisation_chosen(
+        request, procedure, choice or request.GET.get("on_behalf", "")
+    )
+    if refused is not None:
+        return refused
     try:
-        draft = draft_start(actor=request.user, procedure=procedure, organisation=organisation)
+        draft = draft_new(actor=request.user, procedure=procedure, organisation=organisation)
+        pages = visible_pages(draft.spec, draft.answers)
+        if not pages:
+            raise NotFileable(procedure.slug)
+        spec_page = pages[0]
+        form_kwargs: dict[str, Any] = {
+            "spec": draft.spec,
+            "page": spec_page,
+            "answers": {},
+            "prefill": prefill_values(draft.owner, draft.organisation),
+        }
+        if not sent:
+            return _render_page(request, draft, spec_page, PageForm(**form_kwargs))
+        if first_page:
+            form = PageForm(request.POST, request.FILES, **form_kwargs)
+            valid = form.is_valid()
+            page_sent = SentPage(
+                page_id=spec_page.id,
+                raw=_raw(request),
+                answers=form.page_answers() if valid else None,
+                hidden=form.hidden_field_ids() if valid else (),
+                uploads=_uploads(form),
+            )
+        else:
+            page_sent = None
+        draft = draft_start(
+            actor=request.user,
+            procedure=procedure,
+            organisation=organisation,
+            first_page=page_sent,
+        )
     except NotFileable:
         messages.error(request, _("Cette démarche ne peut pas encore être faite en ligne."))
         return redirect(procedure.get_absolute_url())
-    response = redirect("portal:draft_page", draft_id=draft.pk, page_id=draft.spec.pages[0].id)
+    if page_sent is not None and page_sent.answers is not None and not draft.raw_pages:
+        response = _next(draft, spec_page.id, request.POST.get("action"))
+    else:
+        # Shown again with its messages (and its files kept), from the draft.
+        response = redirect("portal:draft_page", draft_id=draft.pk, page_id=spec_page.id)
     if draft.owner_id is None:
         remember_draft(request, response, draft)
     return response
@@ -124,15 +187,6 @@ def _attachments(draft: Draft, spec_page: Any) -> dict[str, list[Attachment]]:
     return grouped
 
 
-def _held_files(draft: Draft, spec_page: Any) -> dict[str, list[HeldFile]]:
-    """The ids of the draft's files by question, to check a sent page."""
-    if not _asks_files(spec_page):
-        return {}
-    return {
-        field_id: [HeldFile(pk) for pk in ids] for field_id, ids in draft_file_ids(draft).items()
-    }
-
-
 def _asks_files(spec_page: Any) -> bool:
     return any(f["type"] == "file" for f in spec_page.fields)
 
@@ -143,7 +197,7 @@ def _raw(request: HttpRequest) -> dict[str, Any]:
     return {
         key.replace("\x00", ""): [value.replace("\x00", "") for value in request.POST.getlist(key)]
         for key in request.POST
-        if key not in {"csrfmiddlewaretoken", "remove", "action"}
+        if key not in {"csrfmiddlewaretoken", "remove", "action", FIRST_PAGE_MARK}
     }
 
 
@@ -196,14 +250,15 @@ def page(request: HttpRequest, draft_id: uuid.UUID, page_id: str) -> HttpRespons
     spec_page = spec.page(page_id)
     if spec_page is None or spec_page not in visible_pages(spec, draft.answers):
         raise Http404
+    # Sent: the files' ids are enough to check the page; shown: the files.
+    files = draft_file_ids(draft) if request.method == "POST" and _asks_files(spec_page) else None
     form_kwargs: dict[str, Any] = {
         "spec": spec,
         "page": spec_page,
         "answers": draft.answers,
-        # Sent: ids are enough to check it; shown: the files themselves.
         "attachments": (
-            _held_files(draft, spec_page)
-            if request.method == "POST"
+            {key: [HeldFile(pk) for pk in ids] for key, ids in files.items()}
+            if files is not None
             else _attachments(draft, spec_page)
         ),
         "prefill": prefill_values(draft.owner, draft.organisation),
@@ -215,11 +270,14 @@ def page(request: HttpRequest, draft_id: uuid.UUID, page_id: str) -> HttpRespons
         full = draft_page_send(
             actor=request.user,
             draft=draft,
-            page_id=page_id,
-            raw=_raw(request),
-            answers=form.page_answers() if valid else None,
-            hidden=form.hidden_field_ids() if valid else (),
-            uploads=_uploads(form),
+            page=SentPage(
+                page_id=page_id,
+                raw=_raw(request),
+                answers=form.page_answers() if valid else None,
+                hidden=form.hidden_field_ids() if valid else (),
+                uploads=_uploads(form),
+            ),
+            files=files,
             remove=removal,
         )
         if removal is not None:
@@ -265,6 +323,8 @@ def _render_page(
             "page_count": len(pages),
             "previous": previous,
             "warning": warning,
+            # A new request's first page: sending it opens the draft.
+            "opening": draft._state.adding,
         },
     )
 

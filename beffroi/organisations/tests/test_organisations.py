@@ -74,9 +74,12 @@ class AssociationCardTests(PersonaTestCase):
         procedure = Procedure.objects.get(slug="demande-de-manifestation")
         html = self.client.get(procedure.get_absolute_url()).content.decode()
         assert "Au nom de Comité de quartier Saint-Piat" in html
-        self.client.post(
-            reverse("portal:start", args=[procedure.slug]), {"on_behalf": organisation.pk}
-        )
+        # The choice travels in the first page's address; sending the page opens the draft.
+        start = reverse("portal:start", args=[procedure.slug]) + f"?on_behalf={organisation.pk}"
+        assert self.client.get(start).status_code == 200
+        assert not self.citizen.drafts.filter(case__isnull=True).exists()
+        response = self.client.post(start, {"first-page": "x"})
+        assert response.status_code == 302
         assert self.citizen.drafts.get(case__isnull=True).organisation == organisation
         event_case = file_sample_case(
             procedure=procedure, applicant=self.citizen, organisation=organisation

@@ -8,15 +8,20 @@ from django.test import Client
 
 from beffroi.cases.models import Draft
 from beffroi.core.pagecache import CSRF_PLACEHOLDER
-from beffroi.testing.procedures import FilingTestCase
+from beffroi.testing.procedures import IDENTITY, FilingTestCase
 
-URL = "/demarches/demande-test/"
+# A new request's first page: the same form for every visitor without an account.
+URL = "/demarches/demande-test/commencer/"
 
 
 def _token(html: str) -> str:
     match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
-    assert match, "the start form has no CSRF token"
+    assert match, "the first page has no CSRF token"
     return match.group(1)
+
+
+def _first_page(token: str) -> dict[str, str]:
+    return {"csrfmiddlewaretoken": token, "first-page": "identite", **IDENTITY}
 
 
 class CachedFormPageTests(FilingTestCase):
@@ -30,17 +35,16 @@ class CachedFormPageTests(FilingTestCase):
             assert CSRF_PLACEHOLDER not in html
             assert "csrftoken" in response.cookies  # the token's secret, for this visitor
         assert _token(first.content.decode()) != _token(second.content.decode())
-        # Luc's token, from the cached page, opens a draft for Luc.
-        response = luc.post(
-            f"{URL}commencer/", {"csrfmiddlewaretoken": _token(second.content.decode())}
-        )
+        # Luc's token, from the cached page, sends his first page: his draft opens.
+        response = luc.post(URL, _first_page(_token(second.content.decode())))
         assert response.status_code == 302
-        assert Draft.objects.count() == 1
+        draft = Draft.objects.get()
+        assert draft.answers["last_name"] == IDENTITY["last_name"]
 
     def test_a_token_from_someone_else_is_still_refused(self) -> None:
         marie, luc = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
         marie_token = _token(marie.get(URL).content.decode())
         luc.get(URL)
-        response = luc.post(f"{URL}commencer/", {"csrfmiddlewaretoken": marie_token})
+        response = luc.post(URL, _first_page(marie_token))
         assert response.status_code == 403
         assert not Draft.objects.exists()

@@ -92,6 +92,19 @@ class HostileInputTests(HypothesisTestCase):
         assert check.status_code == 200
 
     @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(data=FORM_DATA, mark=st.sampled_from([["identite"], ["demande"], [""]]), behalf=NASTY)
+    def test_the_first_page_never_fails(
+        self, data: dict[str, list[str]], mark: list[str], behalf: str
+    ) -> None:
+        visitor = Client(raise_request_exception=True)
+        url = reverse("portal:start", args=["demande-test"])
+        assert visitor.get(url, {"on_behalf": behalf}).status_code == 200
+        response = visitor.post(f"{url}?on_behalf=1", {**data, "first-page": mark})
+        assert response.status_code == 302
+        # Whatever was sent, the draft it opened shows it again.
+        assert visitor.get(response["Location"]).status_code == 200
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(
         code=NASTY,
         answers=st.dictionaries(
