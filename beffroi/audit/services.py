@@ -28,14 +28,18 @@ def _chain_end() -> tuple[int, str]:
     """Lock the chain for this transaction; return its next position and last hash.
 
     Plain SQL on one cursor: every write of the application passes here, and
-    building these two fixed statements through the ORM cost more than
-    running them.
+    building these fixed statements through the ORM cost more than running
+    them. On PostgreSQL a function (audit/triggers.py) takes the lock and
+    reads the end in one round trip.
     """
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
-        # SQLite transactions are IMMEDIATE (see settings): writers are serialised.
-        cursor.execute("SELECT position, hash FROM audit_auditevent ORDER BY position DESC LIMIT 1")
+            cursor.execute("SELECT * FROM audit_chain_end(%s)", [_CHAIN_LOCK_KEY])
+        else:
+            # SQLite transactions are IMMEDIATE (see settings): writers are serialised.
+            cursor.execute(
+                "SELECT position, hash FROM audit_auditevent ORDER BY position DESC LIMIT 1"
+            )
         last = cursor.fetchone()
     return (int(last[0]) + 1, str(last[1])) if last else (1, GENESIS_HASH)
 

@@ -1,4 +1,5 @@
-"""Database triggers that refuse UPDATE and DELETE on the journal."""
+"""Database triggers that refuse UPDATE and DELETE on the journal, and on
+PostgreSQL the function that finds the end of the chain."""
 
 from __future__ import annotations
 
@@ -45,3 +46,20 @@ def uninstall(execute: Any, vendor: str) -> None:
     elif vendor == "sqlite":
         for statement in SQLITE_UNINSTALL:
             execute(statement)
+
+
+# Every write of the application appends to the journal: taking the chain's
+# lock and reading its last event in one round trip instead of two. The
+# function is VOLATILE, so its SELECT takes its own snapshot after the lock
+# is granted and sees the event the previous holder committed.
+PG_CHAIN_END_INSTALL = """
+CREATE OR REPLACE FUNCTION audit_chain_end(lock_key bigint)
+RETURNS TABLE (last_position bigint, last_hash varchar) AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock(lock_key);
+    RETURN QUERY SELECT e.position::bigint, e.hash::varchar
+        FROM audit_auditevent e ORDER BY e.position DESC LIMIT 1;
+END;
+$$ LANGUAGE plpgsql VOLATILE;
+"""
+PG_CHAIN_END_UNINSTALL = "DROP FUNCTION IF EXISTS audit_chain_end(bigint);"
