@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from beffroi.audit.chain import GENESIS_HASH, canonical_payload, event_hash
 from beffroi.audit.models import AuditEvent
-from beffroi.core.rows import row_insert
+from beffroi.core.rows import row_insert, statement
 
 # Any constant: the key of the PostgreSQL advisory lock that serialises
 # appends, so two transactions never chain to the same previous event.
@@ -32,15 +32,13 @@ def _chain_end() -> tuple[int, str]:
     them. On PostgreSQL a function (audit/triggers.py) takes the lock and
     reads the end in one round trip.
     """
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT * FROM audit_chain_end(%s)", [_CHAIN_LOCK_KEY])
-        else:
-            # SQLite transactions are IMMEDIATE (see settings): writers are serialised.
-            cursor.execute(
-                "SELECT position, hash FROM audit_auditevent ORDER BY position DESC LIMIT 1"
-            )
-        last = cursor.fetchone()
+    if connection.vendor == "postgresql":
+        last = statement("SELECT * FROM audit_chain_end(%s)", [_CHAIN_LOCK_KEY]).fetchone()
+    else:
+        # SQLite transactions are IMMEDIATE (see settings): writers are serialised.
+        last = statement(
+            "SELECT position, hash FROM audit_auditevent ORDER BY position DESC LIMIT 1", []
+        ).fetchone()
     return (int(last[0]) + 1, str(last[1])) if last else (1, GENESIS_HASH)
 
 

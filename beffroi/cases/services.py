@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NoReturn
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +27,7 @@ from beffroi.cases.workflow import (
 )
 from beffroi.catalogue.models import Procedure
 from beffroi.catalogue.selectors import version_number
-from beffroi.core.rows import pk_param, row_get, row_insert, row_update
+from beffroi.core.rows import pk_param, row_get, row_insert, row_update, statement
 from beffroi.core.text import fold
 from beffroi.documents.services import file_store
 from beffroi.municipality.models import Membership, Service
@@ -264,8 +264,7 @@ def _attach(
     if max_files == 1:
         # A single-file question: the new file replaces the old one, if any.
         if held is None or held:
-            with connection.cursor() as cursor:
-                cursor.execute(_DRAFT_FILES_DROP, [pk_param(Draft, draft.pk), field_id])
+            statement(_DRAFT_FILES_DROP, [pk_param(Draft, draft.pk), field_id])
     else:
         count = len(held) if held is not None else None
         if count is None:
@@ -426,8 +425,7 @@ def _case_submit_once(*, actor: Any, read_locked: Callable[[], Draft]) -> Case:
         to_status="",
     )
     insert_in_first_status(case, actor=actor, events=[filed])
-    with connection.cursor() as cursor:
-        cursor.execute(_DRAFT_FILES_TO_CASE, [case.pk, pk_param(Draft, draft.pk)])
+    statement(_DRAFT_FILES_TO_CASE, [case.pk, pk_param(Draft, draft.pk)])
     draft.case = case
     row_update(draft, ["case", "updated_at"])
     # Journaled last: the journal's lock is then held only until the commit.

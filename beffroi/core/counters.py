@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from beffroi.core.models import Counter
+from beffroi.core.rows import statement
 
 
 def counter_next(*, name: str) -> int:
@@ -17,13 +18,11 @@ def counter_next(*, name: str) -> int:
         raise RuntimeError("counter_next must run inside a transaction")
     table = Counter._meta.db_table
     for _ in range(2):
-        with connection.cursor() as cursor:
-            # One round trip (PostgreSQL, and SQLite 3.35+, know RETURNING).
-            cursor.execute(
-                f"UPDATE {table} SET value = value + 1 WHERE name = %s RETURNING value",  # noqa: S608
-                [name],
-            )
-            row = cursor.fetchone()
+        # One round trip (PostgreSQL, and SQLite 3.35+, know RETURNING).
+        row = statement(
+            f"UPDATE {table} SET value = value + 1 WHERE name = %s RETURNING value",  # noqa: S608
+            [name],
+        ).fetchone()
         if row is not None:
             return int(row[0])
         try:

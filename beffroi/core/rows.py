@@ -14,6 +14,10 @@ They send no ``pre_save``/``post_save`` signals and call no overridden
 ``save()``: use them on models that rely on neither, in service functions
 that already hold the transaction. Both run on PostgreSQL and on SQLite
 (3.35 or newer, for ``RETURNING``).
+
+They and :func:`statement` (any other fixed statement of a busy path) run on
+one cursor kept with the database connection: opening a cursor for each
+statement (psycopg's adapters, Django's wrapper) cost a third of running it.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from typing import Any, TypeVar
 
 from django.db import DatabaseError, connection, models
 
-__all__ = ["pk_param", "row_get", "row_insert", "row_update", "rows_insert", "rows_of"]
+__all__ = ["pk_param", "row_get", "row_insert", "row_update", "rows_insert", "rows_of", "statement"]
 
 M = TypeVar("M", bound=models.Model)
 
@@ -34,6 +38,30 @@ def pk_param(model: type[models.Model], pk: Any) -> Any:
     (a UUID is 32 hex digits on SQLite); ValidationError if it is not one."""
     field: Any = model._meta.pk
     return field.get_db_prep_value(field.to_python(pk), connection)
+
+
+def statement(sql: str, params: Sequence[Any]) -> Any:
+    """Run ``sql`` on the connection's kept cursor; return the cursor, to
+    fetch its rows before the next statement. Never close it."""
+    cursor = _kept_cursor()
+    cursor.execute(sql, params)
+    return cursor
+
+
+def _kept_cursor() -> Any:
+    """The cursor kept with the current database connection, wrapped as
+    Django wraps a new one (health check, errors, queries logged)."""
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    raw_connection = connection.connection
+    kept = connection.__dict__.get("_beffroi_kept_cursor")
+    if kept is None or kept[0] is not raw_connection or getattr(kept[1], "closed", False):
+        with connection.wrap_database_errors:
+            kept = (raw_connection, connection.create_cursor())
+        # A new connection (after a restart or a test's close) gets its own.
+        connection.__dict__["_beffroi_kept_cursor"] = kept
+    database: Any = connection  # _prepare_cursor: what connection.cursor() wraps with
+    return database._prepare_cursor(kept[1])
 
 
 def _quote(name: Any) -> str:
@@ -68,9 +96,8 @@ def row_get(model: type[M], value: Any, *, key: str | None = None, lock: bool = 
     if there is none; ValidationError if ``value`` cannot be one.
     ``lock``: as ``select_for_update()``."""
     sql, field, names, converters = _select_plan(model, key, lock, connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [field.get_db_prep_value(field.to_python(value), connection)])
-        row = cursor.fetchone()
+    prepared = field.get_db_prep_value(field.to_python(value), connection)
+    row = statement(sql, [prepared]).fetchone()
     if row is None:
         return None
     values = list(row)
@@ -101,9 +128,7 @@ def rows_of(
     ``model``, in that order, converted as the ORM converts them (a date is
     a string on SQLite until then)."""
     converters = _column_converters(model, tuple(fields), connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(params))
-        rows = cursor.fetchall()
+    rows = statement(sql, list(params)).fetchall()
     if not converters:
         return [tuple(row) for row in rows]
     converted = []
@@ -160,12 +185,11 @@ def rows_insert(objs: Sequence[M], *, unique: str | None = None) -> list[M]:
     model = type(objs[0])
     sql, fields, returns_pk = _insert_plan(model, len(objs), unique, connection.vendor)
     values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        if returns_pk:
-            # In the order of VALUES, as Django's bulk_create also expects.
-            for obj, row in zip(objs, cursor.fetchall(), strict=True):
-                obj.pk = row[0]
+    cursor = statement(sql, values)
+    if returns_pk:
+        # In the order of VALUES, as Django's bulk_create also expects.
+        for obj, row in zip(objs, cursor.fetchall(), strict=True):
+            obj.pk = row[0]
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
@@ -188,7 +212,5 @@ def row_update(obj: models.Model, fields: Sequence[str]) -> None:
     """Write ``fields`` of ``obj`` as ``obj.save(update_fields=fields)`` would."""
     sql, model_fields = _update_plan(type(obj), tuple(fields), connection.vendor)
     values = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in model_fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*values, pk_param(type(obj), obj.pk)])
-        if cursor.rowcount != 1:
-            raise DatabaseError("Save with update_fields did not affect any rows.")
+    if statement(sql, [*values, pk_param(type(obj), obj.pk)]).rowcount != 1:
+        raise DatabaseError("Save with update_fields did not affect any rows.")

@@ -8,13 +8,15 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, models
+from django.db import DatabaseError, connection, models
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.utils.timezone import now
 
 from beffroi.cases.models import Draft
 from beffroi.catalogue.models import Procedure
-from beffroi.core.rows import row_get, row_insert, row_update, rows_of
+from beffroi.core.rows import row_get, row_insert, row_update, rows_insert, rows_of, statement
+from beffroi.documents.models import StoredFile
 from beffroi.notifications.models import OutgoingEmail
 from beffroi.testing.personas import create_world
 from beffroi.testing.procedures import install_test_procedure
@@ -120,3 +122,43 @@ class RowTests(TestCase):
         Draft.objects.filter(pk=draft.pk).delete()
         with pytest.raises(DatabaseError):
             row_update(draft, ["answers", "updated_at"])
+
+
+class ManyRowsAndKeptCursorTests(TestCase):
+    procedure: Procedure
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        create_world(catalogue=False)
+        cls.procedure = install_test_procedure()
+
+    def test_several_rows_are_inserted_in_order_with_their_keys(self) -> None:
+        emails = [
+            OutgoingEmail(
+                to=f"{n}@example.org", subject=f"S{n}", body_text="x", next_attempt_at=now()
+            )
+            for n in range(3)
+        ]
+        with CaptureQueriesContext(connection) as queries:
+            rows_insert(emails)
+        assert len(queries) == 1
+        for email in emails:
+            assert OutgoingEmail.objects.get(pk=email.pk).to == email.to
+
+    def test_a_known_unique_value_gives_the_existing_row(self) -> None:
+        first = row_insert(StoredFile(sha256="a" * 64, size=1, kind="pdf", storage_name="x"))
+        again = row_insert(
+            StoredFile(sha256="a" * 64, size=2, kind="png", storage_name="y"), unique="sha256"
+        )
+        assert again.pk == first.pk
+        assert StoredFile.objects.get(pk=first.pk).size == 1  # left as it was
+
+    def test_a_new_connection_gets_its_own_cursor(self) -> None:
+        assert statement("SELECT 1", []).fetchone() == (1,)
+        kept = connection.__dict__["_beffroi_kept_cursor"][1]
+        assert statement("SELECT 2", []).fetchone() == (2,)
+        assert connection.__dict__["_beffroi_kept_cursor"][1] is kept  # kept between statements
+        # As after a restart of the database: the cursor kept belonged to another connection.
+        connection.__dict__["_beffroi_kept_cursor"] = (object(), kept)
+        assert statement("SELECT 3", []).fetchone() == (3,)
+        assert connection.__dict__["_beffroi_kept_cursor"][1] is not kept
