@@ -93,6 +93,8 @@ def _organisation_chosen(
 # In the first page's form: the page is sent (a POST without it, from an
 # older procedure page, opens an empty draft). Field ids cannot hold a "-".
 FIRST_PAGE_MARK = "first-page"
+# In the session: a first page typed when the session had run out.
+_TYPED_FIRST_PAGE = "beffroi_typed_first_page"
 
 
 @require_http_methods(["GET", "POST"])
@@ -104,10 +106,20 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
     procedure = procedure_published(slug=slug, for_display=False)
     if procedure is None:
         raise Http404
-    if not request.user.is_authenticated and not procedure.allows_anonymous:
-        return redirect_to_login(procedure.get_absolute_url())
     sent = request.method == "POST"
     first_page = sent and FIRST_PAGE_MARK in request.POST
+    typed_key = f"{_TYPED_FIRST_PAGE}:{procedure.slug}"
+    if not request.user.is_authenticated and not procedure.allows_anonymous:
+        if not first_page:
+            return redirect_to_login(procedure.get_absolute_url())
+        # The session ran out on the first page: what was typed waits in
+        # the session (kept through the login) and fills the page again.
+        request.session[typed_key] = _raw(request)
+        messages.info(
+            request,
+            _("Votre session a expiré. Connectez-vous : ce que vous aviez saisi est conservé."),
+        )
+        return redirect_to_login(request.get_full_path())
     # The association comes in the address (the procedure page's form is a
     # GET); an older procedure page posted it.
     choice = request.POST.get("on_behalf", "") if sent and not first_page else ""
@@ -129,6 +141,9 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
             "prefill": prefill_values(draft.owner, draft.organisation),
         }
         if not sent:
+            typed = request.session.pop(typed_key, None) if request.user.is_authenticated else None
+            if typed:
+                form_kwargs["initial"] = _initial_from_raw(typed)
             return _render_page(request, draft, spec_page, PageForm(**form_kwargs))
         if first_page:
             form = PageForm(request.POST, request.FILES, **form_kwargs)

@@ -3,6 +3,8 @@ sending that page opens the draft with its answers."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.urls import reverse
 
 from beffroi.audit.models import AuditEvent
@@ -77,6 +79,22 @@ class OpeningTests(FilingTestCase):
         for response in (self.client.get(START), self.client.post(START, _first_page())):
             assert response["Location"].startswith(reverse("account_login"))
         assert not Draft.objects.exists()
+
+    def test_a_first_page_sent_once_the_session_ran_out_is_kept_through_the_login(self) -> None:
+        self.procedure.allows_anonymous = False
+        self.procedure.save(update_fields=["allows_anonymous"])
+        self.client.force_login(self.citizen)
+        self.client.get(START)
+        self.client.logout()  # the session runs out while Marie types
+        response = self.client.post(START, _first_page(first_name="Marie-Claire"))
+        assert response["Location"] == f"{reverse('account_login')}?next={quote(START)}"
+        assert not Draft.objects.exists()
+        self.client.force_login(self.citizen)
+        html = self.client.get(START).content.decode()
+        assert 'value="Marie-Claire"' in html
+        assert "ce que vous aviez saisi est conservé" in html
+        # Once shown again, the page is the profile's as usual.
+        assert 'value="Marie-Claire"' not in self.client.get(START).content.decode()
 
     def test_an_eid_procedure_shows_no_first_page(self) -> None:
         self.procedure.requires_eid = True
