@@ -170,18 +170,19 @@ def draft_page_send(
     as typed, not saved. Returns the file questions that had no room left
     for a new file.
     """
-    if remove is not None:
-        draft.attachments.filter(pk=remove).delete()
-        _keep_raw(draft, page.page_id, page.raw)
-        return set()
-    return _page_send(actor, draft, page, files=files)
+    return _page_send(actor, draft, page, files=files, remove=remove)
 
 
 def _page_send(
-    actor: Any, draft: Draft, page: SentPage, *, files: Mapping[str, list[int]] | None
+    actor: Any,
+    draft: Draft,
+    page: SentPage,
+    *,
+    files: Mapping[str, list[int]] | None,
+    remove: int | None = None,
 ) -> set[str]:
     """Keep ``page``'s files, then its answers or what was typed, in the
-    caller's transaction; ``files`` as in :func:`draft_page_send`."""
+    caller's transaction; ``files`` and ``remove`` as in :func:`draft_page_send`."""
     held = None if files is None else {key: list(ids) for key, ids in files.items()}
     full: set[str] = set()
     for field_id, uploads in page.uploads.items():
@@ -195,7 +196,10 @@ def _page_send(
                 if _max_files(draft, field_id) == 1:
                     known.clear()
                 known.append(attached.pk)
-    if page.answers is not None and not full:
+    if remove is not None:
+        draft.attachments.filter(pk=remove).delete()
+        _keep_raw(draft, page.page_id, page.raw)
+    elif page.answers is not None and not full:
         _set_answers(draft, page, files=held)
         row_update(draft, ["answers", "raw_pages", "last_page", "updated_at"])
     else:

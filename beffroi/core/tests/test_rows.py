@@ -123,15 +123,6 @@ class RowTests(TestCase):
         with pytest.raises(DatabaseError):
             row_update(draft, ["answers", "updated_at"])
 
-
-class ManyRowsAndKeptCursorTests(TestCase):
-    procedure: Procedure
-
-    @classmethod
-    def setUpTestData(cls) -> None:
-        create_world(catalogue=False)
-        cls.procedure = install_test_procedure()
-
     def test_several_rows_are_inserted_in_order_with_their_keys(self) -> None:
         emails = [
             OutgoingEmail(
