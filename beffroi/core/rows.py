@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any, TypeVar
 
-from django.db import DatabaseError, connection, models
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, models
 
 __all__ = ["pk_param", "row_get", "row_insert", "row_update", "rows_insert", "rows_of", "statement"]
 
@@ -51,17 +51,19 @@ def statement(sql: str, params: Sequence[Any]) -> Any:
 def _kept_cursor() -> Any:
     """The cursor kept with the current database connection, wrapped as
     Django wraps a new one (health check, errors, queries logged)."""
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    raw_connection = connection.connection
-    kept = connection.__dict__.get("_beffroi_kept_cursor")
+    # Read once: each use of the ``connection`` proxy looks the connection
+    # up again in the thread's storage.
+    database: Any = connections[DEFAULT_DB_ALIAS]
+    database.close_if_health_check_failed()
+    database.ensure_connection()
+    raw_connection = database.connection
+    kept = database.__dict__.get("_beffroi_kept_cursor")
     if kept is None or kept[0] is not raw_connection or getattr(kept[1], "closed", False):
-        with connection.wrap_database_errors:
-            kept = (raw_connection, connection.create_cursor())
+        with database.wrap_database_errors:
+            kept = (raw_connection, database.create_cursor())
         # A new connection (after a restart or a test's close) gets its own.
-        connection.__dict__["_beffroi_kept_cursor"] = kept
-    database: Any = connection  # _prepare_cursor: what connection.cursor() wraps with
-    return database._prepare_cursor(kept[1])
+        database.__dict__["_beffroi_kept_cursor"] = kept
+    return database._prepare_cursor(kept[1])  # what connection.cursor() wraps with
 
 
 def _quote(name: Any) -> str:

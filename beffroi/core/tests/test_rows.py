@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import threading
 import uuid
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connection, models
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, models
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.utils.timezone import now
@@ -145,11 +146,32 @@ class RowTests(TestCase):
         assert StoredFile.objects.get(pk=first.pk).size == 1  # left as it was
 
     def test_a_new_connection_gets_its_own_cursor(self) -> None:
+        database = connections[DEFAULT_DB_ALIAS]  # this thread's connection, not the proxy
         assert statement("SELECT 1", []).fetchone() == (1,)
-        kept = connection.__dict__["_beffroi_kept_cursor"][1]
+        kept = database.__dict__["_beffroi_kept_cursor"][1]
         assert statement("SELECT 2", []).fetchone() == (2,)
-        assert connection.__dict__["_beffroi_kept_cursor"][1] is kept  # kept between statements
+        assert database.__dict__["_beffroi_kept_cursor"][1] is kept  # kept between statements
         # As after a restart of the database: the cursor kept belonged to another connection.
-        connection.__dict__["_beffroi_kept_cursor"] = (object(), kept)
+        database.__dict__["_beffroi_kept_cursor"] = (object(), kept)
         assert statement("SELECT 3", []).fetchone() == (3,)
-        assert connection.__dict__["_beffroi_kept_cursor"][1] is not kept
+        assert database.__dict__["_beffroi_kept_cursor"][1] is not kept
+
+    def test_each_thread_keeps_the_cursor_of_its_own_connection(self) -> None:
+        assert statement("SELECT 1", []).fetchone() == (1,)
+        mine = connections[DEFAULT_DB_ALIAS].__dict__["_beffroi_kept_cursor"]
+        theirs: list[Any] = []
+
+        def other_thread() -> None:
+            try:
+                statement("SELECT 2", []).fetchone()
+                theirs.append(connections[DEFAULT_DB_ALIAS].__dict__["_beffroi_kept_cursor"])
+            finally:
+                connections.close_all()
+
+        thread = threading.Thread(target=other_thread)
+        thread.start()
+        thread.join()
+        assert theirs
+        assert theirs[0][1] is not mine[1]
+        # The other thread's statement left this thread's cursor where it was.
+        assert connections[DEFAULT_DB_ALIAS].__dict__["_beffroi_kept_cursor"] is mine
