@@ -126,10 +126,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # process repeats (every page runs the same few): PostgreSQL then skips
     # planning them, which cost more than running most of them (the case
     # table's many indexes). Django turns preparing off unless
-    # prepare_threshold is given: a statement is prepared once it has run five times
-    # on a connection (psycopg's default), and each connection keeps its 100
-    # most recent. Turn off behind a pooler in transaction mode (PgBouncer
-    # before 1.21), which cannot keep prepared statements.
+    # prepare_threshold is given: a statement is prepared once it has run
+    # five times on a connection (psycopg's default), and each connection
+    # keeps its 100 most recent. Turn off behind a pooler in transaction
+    # mode (PgBouncer before 1.21), which cannot keep prepared statements.
     _prepared = env_bool("DB_PREPARED_STATEMENTS", True)
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"server_side_binding": _prepared, "prepare_threshold": 5 if _prepared else None}
