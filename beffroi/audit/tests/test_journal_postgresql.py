@@ -4,16 +4,15 @@ and chains to it."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.test import TransactionTestCase
 
 from beffroi.audit.models import AuditEvent
 from beffroi.audit.selectors import audit_chain_problems
 from beffroi.audit.services import audit_event_record
 from beffroi.municipality.models import Service
+from beffroi.testing.threads import run_on_threads
 
 THREADS = 6
 PER_THREAD = 15
@@ -23,33 +22,20 @@ PER_THREAD = 15
 class ConcurrentJournalTests(TransactionTestCase):
     def test_writers_appending_at_once_make_one_unbroken_chain(self) -> None:
         service = Service.objects.create(code="population", name="Population")
-        start = threading.Barrier(THREADS)
-        errors: list[BaseException] = []
 
         def writer(index: int) -> None:
-            try:
-                start.wait()
-                for count in range(PER_THREAD):
-                    with transaction.atomic():
-                        audit_event_record(
-                            actor=None,
-                            action="test.concurrent",
-                            target=service,
-                            data={"writer": index, "n": count},
-                        )
-                        # More work after the append, the chain's lock held.
-                        Service.objects.filter(pk=service.pk).update(name=f"Population {count}")
-            except BaseException as error:  # reported to the main thread
-                errors.append(error)
-            finally:
-                connections.close_all()
+            for count in range(PER_THREAD):
+                with transaction.atomic():
+                    audit_event_record(
+                        actor=None,
+                        action="test.concurrent",
+                        target=service,
+                        data={"writer": index, "n": count},
+                    )
+                    # More work after the append, the chain's lock held.
+                    Service.objects.filter(pk=service.pk).update(name=f"Population {count}")
 
-        threads = [threading.Thread(target=writer, args=(index,)) for index in range(THREADS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=300)
-        assert not errors, errors
+        run_on_threads(writer, count=THREADS)
         positions = list(AuditEvent.objects.order_by("position").values_list("position", flat=True))
         assert positions == list(range(1, THREADS * PER_THREAD + 1))
         assert list(audit_chain_problems()) == []

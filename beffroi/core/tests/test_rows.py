@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import threading
 import uuid
 from typing import Any
 
@@ -21,6 +20,7 @@ from beffroi.documents.models import StoredFile
 from beffroi.notifications.models import OutgoingEmail
 from beffroi.testing.personas import create_world
 from beffroi.testing.procedures import install_test_procedure
+from beffroi.testing.threads import run_on_threads
 
 ANSWERS = {"first_name": "Éloïse", "copies": 2, "options": ["history"], "note": 'a "quoted" line'}
 
@@ -161,16 +161,11 @@ class RowTests(TestCase):
         mine = connections[DEFAULT_DB_ALIAS].__dict__["_beffroi_kept_cursor"]
         theirs: list[Any] = []
 
-        def other_thread() -> None:
-            try:
-                statement("SELECT 2", []).fetchone()
-                theirs.append(connections[DEFAULT_DB_ALIAS].__dict__["_beffroi_kept_cursor"])
-            finally:
-                connections.close_all()
+        def other_thread(_index: int) -> None:
+            statement("SELECT 2", []).fetchone()
+            theirs.append(connections[DEFAULT_DB_ALIAS].__dict__["_beffroi_kept_cursor"])
 
-        thread = threading.Thread(target=other_thread)
-        thread.start()
-        thread.join()
+        run_on_threads(other_thread, count=1)
         assert theirs
         assert theirs[0][1] is not mine[1]
         # The other thread's statement left this thread's cursor where it was.
