@@ -8,7 +8,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from beffroi.audit.chain import GENESIS_HASH, canonical_payload, event_hash
-from beffroi.audit.models import AuditEvent
+from beffroi.audit.models import AccessLog, AuditEvent
 from beffroi.core.rows import row_insert, statement
 
 # Any constant: the key of the PostgreSQL advisory lock that serialises
@@ -94,3 +94,21 @@ def audit_event_record(
     )
     row_insert(event)  # every write of the application passes here
     return event
+
+
+def access_record(
+    *, actor: Any, subject_id: int | None, action: str, target: models.Model | tuple[str, object]
+) -> None:
+    """Record that an agent saw a citizen's personal data (the citizen can
+    read this list). Every read path of personal data calls this, and only
+    this."""
+    if not getattr(actor, "is_authenticated", False):
+        return
+    object_type, object_id = object_label(target)
+    AccessLog.objects.create(
+        actor_id=actor.pk,
+        subject_id=subject_id,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+    )

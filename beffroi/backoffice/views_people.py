@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from beffroi.accounts.models import User
-from beffroi.audit.models import AccessLog
+from beffroi.audit.services import access_record
 from beffroi.backoffice.decorators import agent_required
 from beffroi.cases.selectors import cases_visible_to_agent
 from beffroi.organisations.models import Organisation
@@ -36,13 +36,7 @@ def citizen_360(request: HttpRequest, pk: int) -> HttpResponse:
     mail = _related_mail(request, citizen=person)
     if not cases and not mail:
         raise Http404  # nothing of theirs in the agent's services: not the agent's business
-    AccessLog.objects.create(
-        actor_id=request.user.pk,
-        subject=person,
-        action="citizen.viewed",
-        object_type="accounts.user",
-        object_id=str(person.pk),
-    )
+    access_record(actor=request.user, subject_id=person.pk, action="citizen.viewed", target=person)
     return render(
         request,
         "backoffice/people/citizen.html",

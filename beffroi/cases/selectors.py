@@ -17,7 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from beffroi.audit.models import AccessLog
+from beffroi.audit.services import access_record
 from beffroi.cases.codes import is_tracking_code, normalise_tracking_code
 from beffroi.cases.counts import open_status_counts
 from beffroi.cases.models import Attachment, Case, CaseEvent, Draft
@@ -182,13 +182,7 @@ def submitted_case_for(user: Any, code: str, *, session_drafts: Iterable[str]) -
 
 def log_access(*, actor: Any, case: Case, action: str = "case.viewed") -> None:
     """Record that an agent saw a citizen's data (the citizen can read this list)."""
-    AccessLog.objects.create(
-        actor=actor,
-        subject_id=case.applicant_id,
-        action=action,
-        object_type="cases.case",
-        object_id=str(case.pk),
-    )
+    access_record(actor=actor, subject_id=case.applicant_id, action=action, target=case)
 
 
 # --- Inboxes -------------------------------------------------------------------------------

@@ -19,8 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from beffroi.audit.models import AccessLog
-from beffroi.audit.services import audit_event_record
+from beffroi.audit.services import access_record, audit_event_record
 from beffroi.core.counters import counter_next
 from beffroi.core.jobs import enqueue_on_commit
 from beffroi.core.text import fold, search_terms
@@ -820,14 +819,8 @@ def mail_link_organisation(*, actor: Any, item: MailItem, organisation: Any) -> 
 
 def mail_item_viewed(*, actor: Any, item: MailItem) -> None:
     """Log that an agent opened an item about a citizen (they can read who did)."""
-    if item.citizen_id is not None and getattr(actor, "is_authenticated", False):
-        AccessLog.objects.create(
-            actor=actor,
-            subject_id=item.citizen_id,
-            action="mail.viewed",
-            object_type="mail.mailitem",
-            object_id=str(item.pk),
-        )
+    if item.citizen_id is not None:
+        access_record(actor=actor, subject_id=item.citizen_id, action="mail.viewed", target=item)
 
 
 # -- replies ---------------------------------------------------------------------

