@@ -36,18 +36,6 @@ def _fresh_caches() -> None:
     revisions_forget()
 
 
-@pytest.fixture(autouse=True)
-def _still_rate_limit_windows(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Rate limits count in fixed windows of wall-clock time: a test that
-    happened to run across a window's end saw its count start again."""
-    import time
-
-    from beffroi.core import ratelimit
-
-    now = time.time()
-    monkeypatch.setattr(ratelimit, "_clock", lambda: now)
-
-
 @pytest.fixture(scope="class", autouse=True)
 def _fresh_version_specs() -> None:
     """setUpTestData runs before the per-test fixtures: start each class clean too."""

@@ -95,7 +95,7 @@ TEMPLATES: list[dict[str, Any]] = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "beffroi.core.context_processors.site",
+                "beffroi.municipality.context_processors.site",
             ],
         },
     },
@@ -121,38 +121,35 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
-elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Parameters bound by the server let psycopg prepare the statements a
-    # process repeats (every page runs the same few): PostgreSQL then skips
-    # planning them, which cost more than running most of them (the case
-    # table's many indexes). Django turns preparing off unless
-    # prepare_threshold is given: a statement is prepared once it has run
-    # five times on a connection (psycopg's default), and each connection
-    # keeps its 100 most recent. Turn off behind a pooler in transaction
-    # mode (PgBouncer before 1.21), which cannot keep prepared statements.
-    _prepared = env_bool("DB_PREPARED_STATEMENTS", True)
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DB_PREPARED_STATEMENTS", False
+):
+    # An option, off by default: psycopg prepares a statement once a
+    # connection has run it five times (its default; Django turns preparing
+    # off unless a threshold is given), so PostgreSQL stops planning it.
+    # Never behind PgBouncer in transaction mode before 1.21 (Debian 12
+    # ships 1.18): a pooled connection cannot keep prepared statements.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"server_side_binding": _prepared, "prepare_threshold": 5 if _prepared else None}
+        {"server_side_binding": True, "prepare_threshold": 5}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
 # --- Cache ----------------------------------------------------------------
 def _cache_from_url(url: str) -> dict[str, Any]:
-    scheme = urlparse(url).scheme
-    if scheme in {"redis", "rediss"}:
-        return {"BACKEND": "beffroi.core.cache.BeffroiRedisCache", "LOCATION": url}
-    if scheme == "db":
-        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cache"}
+    if urlparse(url).scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
     return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "beffroi"}
 
 
-# Rate limits (login, tracking codes) need a cache shared by every process in
-# production: set CACHE_URL=redis://... or db:// there.
+# Rate limits (logins, tracking codes, the contact form) need a cache shared
+# by every process in production: CACHE_URL=redis://... (check --deploy says
+# so). The embedded default keeps them in the one web process's memory.
 CACHE_URL = env_str("CACHE_URL", "locmem://")
+SHARED_CACHE = urlparse(CACHE_URL).scheme in {"redis", "rediss"}
 CACHES = {
     "default": _cache_from_url(CACHE_URL),
-    # Per-process cache of rendered fragments, keyed by content revisions.
+    # Per-process cache of rendered fragments and of the content revisions.
     "fragments": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "fragments",
@@ -162,8 +159,13 @@ CACHES = {
 
 # With a shared cache, sessions are read from it and written through to the
 # database: no session query on most requests, and nothing lost on a restart.
-if urlparse(CACHE_URL).scheme in {"redis", "rediss"}:
-    SESSION_ENGINE = "beffroi.core.sessions"
+if SHARED_CACHE:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# django-ratelimit (core/throttle.py) keys on the client's address as
+# core/clientip.py reads it, and so does allauth (the account adapter).
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_IP_META_KEY = "beffroi.core.clientip.client_address"
 
 # --- Files ------------------------------------------------------------------
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
@@ -221,7 +223,7 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 
 # --- Background work ----------------------------------------------------------
-TASKS = {"default": {"BACKEND": "beffroi.core.taskqueue.DatabaseBackend"}}
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # How often the scheduler looks for due periodic jobs (seconds).
 SCHEDULER_TICK_SECONDS = env_int("SCHEDULER_TICK_SECONDS", 15)
 
@@ -256,10 +258,12 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if env_bool("BEFFROI_HTTPS", False) else "http"
-# Five failed logins per address and per minute; the limits are shared by
-# every process when CACHE_URL names a shared cache.
+# Failed logins (the portal's and the back-office's): five per account in
+# five minutes, and only an address that is clearly attacking (a hundred
+# failures in five minutes: a town hall or a school shares one address) is
+# refused for every account. A correct password takes back its attempt.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/m/ip,5/5m/key",
+    "login_failed": "100/5m/ip,5/5m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
@@ -296,6 +300,9 @@ if env_bool("TRUST_PROXY_HEADERS", False):
 # The number of proxies in front of Beffroi, so rate limits see the real
 # client address (X-Forwarded-For) and not the proxy's.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# allauth reads its own setting: the same number (the adapter also asks
+# core/clientip.py, the one rule).
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 # --- Municipality (defaults until the admin edits them) ------------------------
 BEFFROI_MUNICIPALITY_NAME = env_str("BEFFROI_MUNICIPALITY_NAME", "Ville de Tournai")

@@ -8,7 +8,9 @@
   per second through uWSGI (target >= 50 on two cores).
 
 The million cases are seeded once with COPY into a database kept between
-runs (``beffroi_bench_cases``); ``BENCH_CASES`` changes the volume.
+runs, one per database schema (``beffroi_bench_cases_<schema>``: another
+version of Beffroi, run beside this one to compare, keeps its own);
+``BENCH_CASES`` changes the volume.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from bench.harness import (
     percentile,
     production_server,
     say,
+    schema_tag,
     server_times_ms,
     summary,
 )
@@ -142,7 +145,6 @@ def _seed(total: int) -> None:
 
 
 def _prepare() -> None:
-    from beffroi.cases.counts import open_counts_fold
     from beffroi.cases.models import Case
     from beffroi.testing.personas import create_world
     from beffroi.testing.procedures import install_test_procedure
@@ -154,9 +156,6 @@ def _prepare() -> None:
     if existing < VOLUME:
         say(f"  seeding {VOLUME - existing:,} cases (once; the database is kept)")
         _seed(VOLUME - existing)
-    # What the worker's periodic job does every minute in service: earlier
-    # runs' submissions counted in one row per status again.
-    open_counts_fold()
 
 
 def _session_of(user: Any) -> dict[str, str]:
@@ -352,7 +351,7 @@ def _submissions_per_second(port: int, *, seconds: float = 20, clients: int = 6)
 
 
 def main() -> None:
-    installation(database="postgresql", keep="beffroi_bench_cases")
+    installation(database="postgresql", keep=f"beffroi_bench_cases_{schema_tag()}")
     django_ready(static=True)
     _prepare()
     from beffroi.accounts.models import User

@@ -3,7 +3,7 @@
 - ``certificate_ms``: median time to render one certificate (letterhead,
   body, QR code, WeasyPrint with its stylesheet and fonts already set up in
   the process), over 30 renders after a warm-up (target < 200 ms). The p95,
-  and the whole ``document_issue`` (render, store, rows, journal), go to
+  and the whole ``case_document_issue`` (render, store, rows, journal), go to
   stderr.
 """
 
@@ -32,9 +32,9 @@ def main() -> None:
         from django.db import transaction
         from django.utils import timezone
 
+        from beffroi.cases.issuing import case_document_issue, document_body
         from beffroi.demo.loading import load_municipality, load_services
         from beffroi.documents.rendering import render_issued_document_pdf
-        from beffroi.documents.services import document_body, document_issue
         from beffroi.documents.tests.builders import certificate_case
         from beffroi.municipality.selectors import current_municipality
 
@@ -67,10 +67,10 @@ def main() -> None:
 
         def issue() -> None:
             with transaction.atomic():
-                document_issue(actor=None, case=case, document_id="certificate")
+                case_document_issue(actor=None, case=case, document_id="certificate")
 
         issued = server_times_ms(issue, repeat=10, warmup=1)
-        say(f"  document_issue (render, store, rows, journal): {summary(issued)}")
+        say(f"  case_document_issue (render, store, rows, journal): {summary(issued)}")
         figure("certificate_ms", statistics.median(samples), "ms")
     finally:
         drop_installation(folder)

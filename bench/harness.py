@@ -43,7 +43,16 @@ def percentile(samples: list[float], fraction: float) -> float:
     return ordered[index]
 
 
-def _postgres_database(name: str, *, keep: bool = False) -> str:
+def schema_tag() -> str:
+    """A short name for this version's database schema (its migrations), so
+    a database seeded once and kept between runs matches the code using it."""
+    import hashlib
+
+    names = sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("beffroi/*/migrations/0*.py"))
+    return hashlib.sha256("\n".join(names).encode()).hexdigest()[:10]
+
+
+def postgres_database(name: str, *, keep: bool = False) -> str:
     """A fresh database, or with ``keep`` the existing one (seeded volumes)."""
     import psycopg
 
@@ -81,7 +90,7 @@ def installation(*, database: str = "sqlite", keep: str | None = None) -> Path:
     )
     os.environ.pop("DATABASE_URL", None)
     if database == "postgresql":
-        os.environ["DATABASE_URL"] = _postgres_database(
+        os.environ["DATABASE_URL"] = postgres_database(
             keep or f"beffroi_bench_{os.getpid()}", keep=keep is not None
         )
     return folder

@@ -21,11 +21,11 @@ import time
 
 from bench.harness import (
     PG_ADMIN_URL,
-    _postgres_database,
     django_ready,
     figure,
     installation,
     percentile,
+    postgres_database,
     say,
     server_times_ms,
     summary,
@@ -227,7 +227,7 @@ def _schema_is_current() -> bool:
 def main() -> None:
     folder = installation(database="sqlite")
     # The seeded database is kept between runs, unless its schema is older.
-    os.environ["DATABASE_URL"] = _postgres_database(DATABASE, keep=_schema_is_current())
+    os.environ["DATABASE_URL"] = postgres_database(DATABASE, keep=_schema_is_current())
     try:
         run()
     finally:

@@ -7,10 +7,15 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from beffroi.audit.services import audit_event_record
+from beffroi.core.clientip import client_address
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     """Journals every account change in the transaction that makes it."""
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        # allauth's rate limits key on the address every other limit uses.
+        return client_address(request)
 
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
         with transaction.atomic():

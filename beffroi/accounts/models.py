@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from beffroi.municipality.selectors import seats_of
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -17,7 +19,7 @@ class UserManager(BaseUserManager["User"]):
             raise ValueError("An email address is required.")
         user = self.model(email=self.normalize_email(email).lower(), **extra)
         user.set_password(password)
-        user.save(using=self._db)
+        user.save(using=self.db)
         return user
 
     def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
@@ -76,6 +78,4 @@ class User(AbstractBaseUser, PermissionsMixin):
     @cached_property
     def is_agent(self) -> bool:
         """Agents are the users who belong to at least one service."""
-        from beffroi.municipality.selectors import seats_of
-
         return bool(seats_of(self))

@@ -65,6 +65,7 @@ from beffroi.agenda.services import (
     directory_entry_propose_change_from_case,
     directory_entry_reject,
 )
+from beffroi.cases.history import case_history_add
 from beffroi.cases.models import Case, CaseEvent
 from beffroi.cases.workflow import TransitionRefused, workflow_action
 from beffroi.catalogue.definition import DefinitionContext
@@ -73,9 +74,7 @@ from beffroi.core.conditions import evaluate
 
 def _note(case: Case, text: str) -> None:
     """A line in the case's history, for agents only."""
-    CaseEvent.objects.create(
-        case=case, kind=CaseEvent.Kind.NOTE, text=text, visible_to_citizen=False
-    )
+    case_history_add(case_id=case.pk, kind=CaseEvent.Kind.NOTE, text=text)
 
 
 def _check_event(action: Mapping[str, Any], context: DefinitionContext) -> list[str]:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from beffroi.agenda.mapping import ENTRY_VALUES, entry_values, event_values, visible_field_ids
 from beffroi.agenda.models import AgendaEvent, DirectoryEntry
 from beffroi.audit.services import audit_event_record
+from beffroi.cases.history import case_history_add
 from beffroi.cases.models import Case, CaseEvent
 from beffroi.core.conditions import evaluate
 from beffroi.core.revisions import revision_bump
@@ -175,7 +176,7 @@ def _propose(
     previous_case_id = entry.pending_case_id
     superseded = previous_case_id is not None and previous_case_id != case.pk
     if previous_case_id is not None and superseded:
-        CaseEvent.objects.create(
+        case_history_add(
             case_id=previous_case_id,
             kind=CaseEvent.Kind.NOTE,
             text=_(
@@ -183,7 +184,6 @@ def _propose(
                 "page de l'annuaire : celle-ci ne peut plus être publiée."
             )
             % {"reference": case.reference},
-            visible_to_citizen=False,
         )
     entry.pending = values
     entry.pending_case = case

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.adapter import get_adapter
 from django import forms
-from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -24,13 +24,29 @@ class AgentLoginForm(forms.Form):
     def __init__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
         self.request = request
         self.user: User | None = None
+        # Too many failures for this account, or from this address (allauth's
+        # ``login_failed`` limit, shared with the portal's login).
+        self.throttled = False
         super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         email, password = data.get("email"), data.get("password")
         if email and password:
-            user = authenticate(self.request, username=email.lower(), password=password)
+            try:
+                # allauth's authentication counts failures per account and
+                # per address, and forgets a success's attempt.
+                user = get_adapter(self.request).authenticate(
+                    self.request, email=email.lower(), password=password
+                )
+            except forms.ValidationError:
+                self.throttled = True
+                raise forms.ValidationError(
+                    _(
+                        "Trop de tentatives de connexion ont échoué. Par sécurité, attendez "
+                        "quelques minutes avant de réessayer."
+                    )
+                ) from None
             # One message whatever failed, so the form does not reveal which
             # addresses belong to agents.
             if user is None or not getattr(user, "is_agent", False):

@@ -2,16 +2,23 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from beffroi.backoffice import views, views_cases, views_college, views_opinions, views_people
+from beffroi.backoffice import (
+    views,
+    views_cases,
+    views_college,
+    views_inbox,
+    views_opinions,
+    views_people,
+)
 
 app_name = "backoffice"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("connexion/", views.login_view, name="login"),
-    path("dossiers/", views_cases.inbox, name="inbox"),
-    path("dossiers/service/<slug:scope>/", views_cases.inbox, name="service_inbox"),
-    path("dossiers/actions/", views_cases.bulk_action, name="bulk_action"),
+    path("dossiers/", views_inbox.inbox, name="inbox"),
+    path("dossiers/service/<slug:scope>/", views_inbox.inbox, name="service_inbox"),
+    path("dossiers/actions/", views_inbox.bulk_action, name="bulk_action"),
     path("dossiers/<str:reference>/", views_cases.case_detail, name="case_detail"),
     path(
         "dossiers/<str:reference>/statut/", views_cases.case_transition_view, name="case_transition"

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from beffroi.backoffice.case_page import case_page_again, opinion_service_choices
 from beffroi.backoffice.decorators import agent_required
 from beffroi.backoffice.forms_cases import OpinionForm, OpinionRequestForm
 from beffroi.cases.formengine import answer_rows
@@ -25,13 +26,6 @@ from beffroi.cases.selectors import get_case_for_agent, log_access
 from beffroi.cases.workflow import TransitionRefused
 from beffroi.documents.responses import file_response
 from beffroi.municipality.models import Service
-
-
-def opinion_service_choices(exclude_id: int) -> list[tuple[str, str]]:
-    services = (
-        Service.objects.filter(is_active=True).exclude(pk=exclude_id).order_by("kind", "name")
-    )
-    return [(service.code, service.name) for service in services]
 
 
 @agent_required
@@ -121,14 +115,12 @@ def opinion_file(request: HttpRequest, pk: int, attachment_id: int) -> HttpRespo
 @agent_required
 @require_POST
 def opinion_request_view(request: HttpRequest, reference: str) -> HttpResponse:
-    from beffroi.backoffice.views_cases import _rerender
-
     case = get_case_for_agent(request.user, reference)
     if not can_request_opinions(request.user, case):
         raise Http404
     form = OpinionRequestForm(request.POST, services=opinion_service_choices(case.service_id))
     if not form.is_valid():
-        return _rerender(request, case, 400, opinion_form=form)
+        return case_page_again(request, case, 400, opinion_form=form)
     services = Service.objects.filter(code__in=form.cleaned_data["services"])
     opinion_request(
         actor=request.user,

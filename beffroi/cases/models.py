@@ -159,8 +159,8 @@ class Case(models.Model):
     class Meta:
         ordering = ["-submitted_at"]
         indexes = [
-            # Inboxes: open cases of a service (or an agent), deadline first.
-            # (Their counts per status are kept apart: OpenCaseCount.)
+            # Inboxes: open cases of a service (or an agent), deadline first,
+            # and a service's open cases counted per status.
             models.Index(
                 fields=["service", "deadline", "id"],
                 name="case_open_service_deadline",
@@ -169,6 +169,11 @@ class Case(models.Model):
             models.Index(
                 fields=["assigned_to", "deadline", "id"],
                 name="case_open_agent_deadline",
+                condition=Q(closed_at__isnull=True),
+            ),
+            models.Index(
+                fields=["service", "status"],
+                name="case_open_service_status",
                 condition=Q(closed_at__isnull=True),
             ),
             models.Index(fields=["service", "status"], name="case_service_status"),
@@ -459,28 +464,3 @@ class Opinion(models.Model):
     @property
     def is_overdue(self) -> bool:
         return not self.is_given and self.due_date < timezone.localdate()
-
-
-class OpenCaseCount(models.Model):
-    """Open cases per service and status, kept as changes to be summed.
-
-    Only the database writes here: triggers on the cases' table add +1 for a
-    case that opens or enters a status and -1 for one that leaves it
-    (``beffroi.cases.counts``), so every write counts — services, bulk
-    updates, imports. Rows are only ever added, never updated, so writers
-    never wait on each other (one row per status would queue every
-    submission of a service behind the others, and two transitions in
-    opposite directions would deadlock). A periodic job folds each status's
-    rows into one. The inbox reads its counts per status here instead of
-    counting tens of thousands of open cases at every page.
-    """
-
-    service_id = models.BigIntegerField()
-    status = models.CharField(max_length=63)
-    delta = models.IntegerField()
-
-    class Meta:
-        indexes = [models.Index(fields=["service_id", "status"], name="open_count_service")]
-
-    def __str__(self) -> str:
-        return f"{self.service_id} {self.status} {self.delta:+d}"

@@ -87,6 +87,19 @@ def notify_citizen_of_message(case: Case, *, body: str) -> None:
     )
 
 
+def notify_owner_of_failed_check(case: Case) -> None:
+    """Tell the case's account holder that someone failed its check questions."""
+    if case.applicant_id is None:
+        return  # filed without an account: no address of theirs to trust
+    email_queue(
+        to=citizen_email_address(case),
+        subject=_("Votre demande %(reference)s : une tentative d’accès au détail")
+        % {"reference": case.reference},
+        body_text=render_to_string("cases/emails/tracking_check.txt", _context(case)),
+        case_id=case.pk,
+    )
+
+
 def _service_recipient(case: Case) -> str:
     if case.assigned_to_id is not None and case.assigned_to is not None:
         return str(case.assigned_to.email)

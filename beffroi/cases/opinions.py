@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beffroi.audit.services import audit_event_record
+from beffroi.cases.issuing import register_document_context
 from beffroi.cases.models import Attachment, Case, CaseEvent, Opinion
 from beffroi.cases.notify import notify_service
 from beffroi.cases.selectors import agent_service_ids
@@ -35,7 +36,7 @@ from beffroi.cases.workflow import TransitionRefused, actor_roles, workflow_acti
 from beffroi.catalogue.definition import DefinitionContext
 from beffroi.core.conditions import condition_problems, evaluate
 from beffroi.core.workdays import add_working_days
-from beffroi.documents.services import file_store, register_document_context
+from beffroi.documents.services import file_store
 from beffroi.municipality.models import Membership, Service
 from beffroi.notifications.services import email_queue
 

@@ -19,13 +19,10 @@ from django.utils.translation import gettext as _
 
 from beffroi.audit.services import access_record
 from beffroi.cases.codes import is_tracking_code, normalise_tracking_code
-from beffroi.cases.counts import open_status_counts
 from beffroi.cases.models import Attachment, Case, CaseEvent, Draft
-from beffroi.catalogue.models import Procedure
-from beffroi.core.rows import pk_param, row_get, rows_of
 from beffroi.core.text import fold
-from beffroi.municipality.models import Service
 from beffroi.municipality.selectors import seats_of
+from beffroi.notifications.models import OutgoingEmail
 
 # --- Who may see what ---------------------------------------------------------------------
 
@@ -53,10 +50,10 @@ def get_case_for_agent(user: Any, reference: str) -> Case:
 
 
 def _citizen_scope(user: Any) -> Q:
-    """The cases a citizen may see: their own, and those of their organisations."""
-    from beffroi.organisations.selectors import organisations_of
-
-    return Q(applicant=user) | Q(organisation__in=organisations_of(user))
+    """The cases a citizen may see: their own, and those of the validated
+    organisations they belong to (read through the case's organisation: the
+    organisations app sits above this one)."""
+    return Q(applicant=user) | Q(organisation__status="validated", organisation__members__user=user)
 
 
 def get_case_for_citizen(user: Any, reference: str) -> Case:
@@ -70,17 +67,20 @@ def get_case_for_citizen(user: Any, reference: str) -> Case:
     return case
 
 
-# What the public status page shows of a case, in one plain query: the
-# tracking lookup is the portal's most frequent request, and building this
-# query through the ORM (with its two joins) cost more than running it.
-_STATUS_SQL = (
-    "SELECT c.id, c.tracking_code, c.status, c.submitted_at, c.status_changed_at, "
-    "c.deadline, c.closed_at, c.version_id, c.applicant_id, c.procedure_id, c.service_id, "
-    "p.title AS procedure_title, s.name AS service_name "
-    "FROM cases_case c "
-    "JOIN catalogue_procedure p ON p.id = c.procedure_id "
-    "JOIN municipality_service s ON s.id = c.service_id "
-    "WHERE c.tracking_code = %s"
+# What the public status page shows of a case: the tracking lookup is the
+# portal's most frequent request, so it reads no more than the page shows.
+_STATUS_FIELDS = (
+    "id",
+    "tracking_code",
+    "status",
+    "submitted_at",
+    "status_changed_at",
+    "deadline",
+    "closed_at",
+    "version_id",
+    "applicant_id",
+    "procedure__title",
+    "service__name",
 )
 
 
@@ -94,49 +94,31 @@ def case_by_tracking_code(raw: str, *, status_only: bool = False) -> Case | None
     code = normalise_tracking_code(raw)
     if not is_tracking_code(code):
         return None
-    if not status_only:
-        try:
-            return Case.objects.select_related("procedure", "service").get(tracking_code=code)
-        except Case.DoesNotExist:
-            return None
-    case = next(iter(Case.objects.raw(_STATUS_SQL, [code])), None)
-    if case is not None:
-        db = case._state.db
-        title, name = getattr(case, "procedure_title"), getattr(case, "service_name")  # noqa: B009
-        case.procedure = Procedure.from_db(db, ["id", "title"], [case.procedure_id, title])
-        case.service = Service.from_db(db, ["id", "name"], [case.service_id, name])
-    return case
-
-
-# Every tracking lookup reads these: plain SQL (see core/rows.py).
-_STEPS_SQL = (
-    "SELECT at, to_status FROM cases_caseevent WHERE case_id = %s AND kind IN (%s, %s) "
-    "AND to_status <> '' ORDER BY at, id"
-)
+    cases = Case.objects.select_related("procedure", "service")
+    if status_only:
+        cases = cases.only(*_STATUS_FIELDS)
+    return cases.filter(tracking_code=code).first()
 
 
 def case_status_steps(case: Case) -> list[tuple[datetime.datetime, str]]:
     """The dates the case was filed and changed status, with the citizen's labels."""
     spec = case.spec
-    kinds = [CaseEvent.Kind.SUBMITTED.value, CaseEvent.Kind.STATUS.value]
-    return [
-        (at, spec.status_label(to_status))
-        for at, to_status in rows_of(CaseEvent, ["at", "to_status"], _STEPS_SQL, [case.pk, *kinds])
-    ]
-
-
-# Read at every page saved and at sending: plain SQL (see core/rows.py).
-_DRAFT_FILES = (
-    "SELECT id, field_id FROM cases_attachment WHERE draft_id = %s ORDER BY uploaded_at, id"
-)
+    steps = (
+        CaseEvent.objects.filter(
+            case_id=case.pk, kind__in=[CaseEvent.Kind.SUBMITTED, CaseEvent.Kind.STATUS]
+        )
+        .exclude(to_status="")
+        .order_by("at", "id")
+        .values_list("at", "to_status")
+    )
+    return [(at, spec.status_label(to_status)) for at, to_status in steps]
 
 
 def draft_file_ids(draft: Draft) -> dict[str, list[int]]:
     """The ids of the draft's files, by question, in the order they came."""
     by_field: dict[str, list[int]] = {}
-    for pk, field_id in rows_of(
-        Attachment, ["id", "field_id"], _DRAFT_FILES, [pk_param(Draft, draft.pk)]
-    ):
+    files = Attachment.objects.filter(draft_id=draft.pk).order_by("uploaded_at", "id")
+    for pk, field_id in files.values_list("id", "field_id"):
         by_field.setdefault(field_id, []).append(pk)
     return by_field
 
@@ -148,8 +130,9 @@ def get_draft_for(
     fill; ``lock``: read under its lock (in the caller's transaction)."""
     # The procedure is read only by the pages that show it: saving a page
     # and moving on (most requests) needs the draft alone.
+    drafts = Draft.objects.select_for_update() if lock else Draft.objects.all()
     try:
-        draft = row_get(Draft, draft_id, lock=lock)  # read at every page of every filing
+        draft = drafts.filter(pk=draft_id).first()  # read at every page of every filing
     except ValidationError:
         raise Http404 from None
     if draft is None:
@@ -248,6 +231,7 @@ INBOX_VALUES = (
     "deadline",
     "closed_at",
     "version_id",
+    "service_id",
     "procedure__title",
     "assigned_to__first_name",
     "assigned_to__last_name",
@@ -275,13 +259,12 @@ def _search(cases: QuerySet[Case], query: str) -> QuerySet[Case]:
 
 
 def inbox_status_counts(user: Any, filters: InboxFilters) -> dict[str, int]:
-    """Open cases per status for the inbox's scope (without the status filter)."""
-    if filters.service_id is not None and not (filters.mine or filters.include_closed):
-        # A service's inbox: the counts the database keeps, not a count of
-        # every open case. Only for a service of the agent's own.
-        if filters.service_id not in agent_service_ids(user):
-            return {}
-        return open_status_counts(filters.service_id)
+    """Open cases per status for the inbox's scope (without the status filter).
+
+    A service's open cases are counted in the partial index of open cases
+    per service and status (``case_open_service_status``): the count stays
+    in the index, whatever the number of closed cases.
+    """
     scoped = InboxFilters(
         service_id=filters.service_id, mine=filters.mine, include_closed=filters.include_closed
     )
@@ -307,7 +290,11 @@ def citizen_drafts(user: Any) -> QuerySet[Draft]:
 
 
 def citizen_cases(user: Any, *, finished: bool) -> QuerySet[Case]:
-    cases = Case.objects.filter(_citizen_scope(user)).select_related("procedure", "organisation")
+    cases = (
+        Case.objects.filter(_citizen_scope(user))
+        .distinct()  # one line per case, whatever the number of memberships
+        .select_related("procedure", "organisation")
+    )
     condition = Q(closed_at__isnull=False)
     return (cases.filter(condition) if finished else cases.exclude(condition)).order_by(
         "-submitted_at"
@@ -351,8 +338,6 @@ def case_history(case: Case, *, for_citizen: bool) -> list[HistoryRow]:
             )
         )
     if not for_citizen:
-        from beffroi.notifications.models import OutgoingEmail
-
         for email in case.emails.filter(status=OutgoingEmail.Status.SENT).only(
             "sent_at", "to", "subject"
         ):

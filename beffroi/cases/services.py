@@ -12,9 +12,22 @@ from django.utils.translation import gettext as _
 
 from beffroi.audit.services import audit_event_record
 from beffroi.cases.codes import new_case_reference, new_tracking_code
-from beffroi.cases.formengine import missing_answers, prune_answers
-from beffroi.cases.models import Attachment, Case, CaseEvent, Channel, Draft, Message, Note
-from beffroi.cases.notify import notify_citizen_of_message, notify_service
+from beffroi.cases.formengine import display_value, missing_answers, prune_answers
+from beffroi.cases.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    CaseTimer,
+    Channel,
+    Draft,
+    Message,
+    Note,
+)
+from beffroi.cases.notify import (
+    notify_citizen_of_message,
+    notify_owner_of_failed_check,
+    notify_service,
+)
 from beffroi.cases.selectors import draft_file_ids, get_draft_for
 from beffroi.cases.workflow import (
     TransitionRefused,
@@ -27,7 +40,6 @@ from beffroi.cases.workflow import (
 )
 from beffroi.catalogue.models import Procedure
 from beffroi.catalogue.selectors import version_number
-from beffroi.core.rows import pk_param, row_get, row_insert, row_update, statement
 from beffroi.core.text import fold
 from beffroi.documents.services import file_store
 from beffroi.municipality.models import Membership, Service
@@ -92,11 +104,8 @@ def draft_new(
     if channel == Channel.WEB and user is None and not procedure.allows_anonymous:
         raise NotFileable(procedure.slug)
     owner = for_citizen if channel != Channel.WEB else user
-    if organisation is not None:
-        from beffroi.organisations.selectors import organisations_of
-
-        if not organisations_of(owner, representative=True).filter(pk=organisation.pk).exists():
-            raise NotFileable(procedure.slug)
+    if organisation is not None and not _represents(owner, organisation):
+        raise NotFileable(procedure.slug)
     return Draft(
         procedure=procedure,
         version_id=version_id,
@@ -105,6 +114,14 @@ def draft_new(
         organisation=organisation,
         created_by=user if channel != Channel.WEB else None,
     )
+
+
+def _represents(person: Any, organisation: Any) -> bool:
+    """Whether ``person`` represents the validated ``organisation`` (read
+    through the instance: the organisations app sits above this one)."""
+    if person is None or organisation.status != "validated":
+        return False
+    return bool(organisation.members.filter(user=person, role="representative").exists())
 
 
 @transaction.atomic
@@ -134,9 +151,9 @@ def draft_start(
         # The usual first page, valid and without files: saved with the
         # draft itself, in one statement.
         _set_answers(draft, first_page, files={})
-        row_insert(draft)
+        draft.save(force_insert=True)
     else:
-        row_insert(draft)
+        draft.save(force_insert=True)
         if first_page is not None:
             _page_send(actor, draft, first_page, files={})
     audit_event_record(
@@ -201,7 +218,7 @@ def _page_send(
         _keep_raw(draft, page.page_id, page.raw)
     elif page.answers is not None and not full:
         _set_answers(draft, page, files=held)
-        row_update(draft, ["answers", "raw_pages", "last_page", "updated_at"])
+        draft.save(update_fields=["answers", "raw_pages", "last_page", "updated_at"])
     else:
         _keep_raw(draft, page.page_id, {**page.raw, RAW_FAILED: ["1"]})
     return full
@@ -216,14 +233,6 @@ def _set_answers(draft: Draft, page: SentPage, *, files: Mapping[str, list[int]]
     draft.answers = prune_answers(draft.spec, _with_files(draft, merged, files))
     draft.raw_pages.pop(page.page_id, None)
     draft.last_page = page.page_id
-
-
-# The filing's busiest reads and writes of a draft's files, as plain SQL
-# (see core/rows.py for why): at every page saved and at sending.
-_DRAFT_FILES_DROP = "DELETE FROM cases_attachment WHERE draft_id = %s AND field_id = %s"
-_DRAFT_FILES_TO_CASE = (
-    "UPDATE cases_attachment SET case_id = %s, draft_id = NULL WHERE draft_id = %s"
-)
 
 
 def _with_files(
@@ -243,7 +252,7 @@ def _with_files(
 
 def _keep_raw(draft: Draft, page_id: str, raw: Mapping[str, Any]) -> None:
     draft.raw_pages[page_id] = dict(raw)
-    row_update(draft, ["raw_pages", "updated_at"])
+    draft.save(update_fields=["raw_pages", "updated_at"])
 
 
 @transaction.atomic
@@ -268,7 +277,7 @@ def _attach(
     if max_files == 1:
         # A single-file question: the new file replaces the old one, if any.
         if held is None or held:
-            statement(_DRAFT_FILES_DROP, [pk_param(Draft, draft.pk), field_id])
+            Attachment.objects.filter(draft=draft, field_id=field_id).delete()
     else:
         count = len(held) if held is not None else None
         if count is None:
@@ -278,14 +287,12 @@ def _attach(
     stored = file_store(content=content, kind=kind)
     # The draft's answers point at its files when a page is saved and when
     # it is sent (_with_files): attaching alone does not rewrite them.
-    return row_insert(
-        Attachment(
-            file=stored,
-            filename=_safe_filename(filename),
-            field_id=field_id,
-            draft=draft,
-            uploaded_by=_user(actor),
-        )
+    return Attachment.objects.create(
+        file=stored,
+        filename=_safe_filename(filename),
+        field_id=field_id,
+        draft=draft,
+        uploaded_by=_user(actor),
     )
 
 
@@ -326,8 +333,6 @@ def _applicant_identity(draft: Draft, answers: Mapping[str, Any]) -> tuple[str, 
 
 
 def _summary(draft: Draft, answers: Mapping[str, Any]) -> str:
-    from beffroi.cases.formengine import display_value
-
     parts = []
     for field_id in draft.spec.options.get("summary_fields", []):
         field = draft.spec.fields.get(field_id)
@@ -345,7 +350,10 @@ class IncompleteDraft(Exception):
 
 def case_submit(*, actor: Any, draft: Draft) -> Case:
     """File the draft as a case; return the case (the same one if already filed)."""
-    return _submit(actor, lambda: row_get(Draft, draft.pk, lock=True) or _gone(draft))
+    return _submit(
+        actor,
+        lambda: Draft.objects.select_for_update().filter(pk=draft.pk).first() or _gone(draft),
+    )
 
 
 def case_submit_for(*, actor: Any, draft_id: Any, session_drafts: Iterable[str]) -> Case:
@@ -378,7 +386,7 @@ def _case_submit_once(*, actor: Any, read_locked: Callable[[], Draft]) -> Case:
     # Read again under its lock: a page saved meanwhile, or a second click on
     # "Envoyer", is seen here. Its version is known to the process (draft.spec).
     draft = read_locked()
-    procedure = row_get(Procedure, draft.procedure_id) or _gone(draft)
+    procedure = Procedure.objects.filter(pk=draft.procedure_id).first() or _gone(draft)
     draft.procedure = procedure
     if draft.case_id is not None:
         return Case.objects.get(pk=draft.case_id)
@@ -391,10 +399,7 @@ def _case_submit_once(*, actor: Any, read_locked: Callable[[], Draft]) -> Case:
     if draft.owner is None and not email:
         raise IncompleteDraft([])
     service_code = route_service_code(spec.routing, answers)
-    if service_code:
-        service = Service.objects.get(code=service_code)
-    else:
-        service = row_get(Service, procedure.service_id) or procedure.service
+    service = Service.objects.get(code=service_code) if service_code else procedure.service
     now = timezone.now()
     reference = new_case_reference(year=timezone.localdate().year)
     tracking_code = new_tracking_code()
@@ -429,9 +434,9 @@ def _case_submit_once(*, actor: Any, read_locked: Callable[[], Draft]) -> Case:
         to_status="",
     )
     insert_in_first_status(case, actor=actor, events=[filed])
-    statement(_DRAFT_FILES_TO_CASE, [case.pk, pk_param(Draft, draft.pk)])
+    Attachment.objects.filter(draft=draft).update(case=case, draft=None)
     draft.case = case
-    row_update(draft, ["case", "updated_at"])
+    draft.save(update_fields=["case", "updated_at"])
     # Journaled last: the journal's lock is then held only until the commit.
     audit_event_record(
         actor=actor,
@@ -500,6 +505,8 @@ def case_transition(
         )
     previous = case.status
     enter_status(case, target, actor=actor, comment=comment)
+    if not as_authority and previous == case.spec.initial_status:
+        _take_in_hand(case, actor)
     audit_event_record(
         actor=actor,
         action="case.transition",
@@ -507,6 +514,23 @@ def case_transition(
         data={"transition": transition_id, "from": previous, "to": target},
     )
     return case
+
+
+def _take_in_hand(case: Case, actor: Any) -> None:
+    """The agent who takes a case's first step (« Prendre en charge ») and
+    leaves it open is the one who handles it, unless someone already does."""
+    agent = _user(actor)
+    if agent is None or case.assigned_to_id is not None or case.is_closed:
+        return
+    case.assigned_to = agent
+    case.save(update_fields=["assigned_to", "updated_at"])
+    CaseEvent.objects.create(
+        case=case,
+        kind=CaseEvent.Kind.ASSIGNED,
+        actor=agent,
+        text=_("Dossier pris en charge par %(name)s.") % {"name": agent.full_name or agent.email},
+        visible_to_citizen=False,
+    )
 
 
 def _check_agent_of(agent: Any, case: Case) -> None:
@@ -647,13 +671,21 @@ def case_deadline_set(
     return case
 
 
+@transaction.atomic
+def case_check_failed(*, actor: Any, case: Case, tell_owner: bool) -> None:
+    """Someone holding the tracking code gave wrong answers to its check
+    questions: journaled, and the account holder told when ``tell_owner``
+    (once per window, the view decides)."""
+    audit_event_record(actor=actor, action="case.tracking_check_failed", target=case)
+    if tell_owner:
+        notify_owner_of_failed_check(case)
+
+
 # --- Timers ------------------------------------------------------------------------------
 
 
 def case_timer_fire(*, timer_id: int) -> bool:
     """Fire one due timer; False when another worker already did (or it no longer applies)."""
-    from beffroi.cases.models import CaseTimer
-
     now = timezone.now()
     with transaction.atomic():
         claimed = CaseTimer.objects.filter(
@@ -688,8 +720,6 @@ def case_timer_fire(*, timer_id: int) -> bool:
 
 
 def case_timers_due(*, limit: int = 500) -> list[int]:
-    from beffroi.cases.models import CaseTimer
-
     return list(
         CaseTimer.objects.filter(
             fired_at__isnull=True, cancelled_at__isnull=True, due_at__lte=timezone.now()

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from django_tasks import task
 
-from beffroi.cases.counts import open_counts_fold
 from beffroi.cases.opinions import opinions_overdue_remind
 from beffroi.cases.services import case_timer_fire, case_timers_due
 from beffroi.core.periodic import periodic
@@ -24,10 +23,3 @@ def fire_due_timers() -> None:
 def remind_overdue_opinions() -> None:
     """Each late opinion is reminded to its service once a day."""
     opinions_overdue_remind()
-
-
-@periodic(every=timedelta(minutes=1))
-@task()
-def fold_open_counts() -> None:
-    """Each status's count in one row again: the inbox sums a few rows."""
-    open_counts_fold()

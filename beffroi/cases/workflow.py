@@ -15,11 +15,11 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from beffroi.cases.issuing import case_document_issue
 from beffroi.cases.models import Case, CaseEvent, CaseTimer
 from beffroi.cases.notify import notify_citizen_of_status, notify_service
-from beffroi.catalogue.definition import ActionCheck, register_action
+from beffroi.catalogue.definition import ActionCheck, ProcedureDefinition, register_action
 from beffroi.core.conditions import evaluate
-from beffroi.core.rows import row_insert, rows_insert
 from beffroi.core.workdays import add_working_days
 from beffroi.municipality.models import Membership
 
@@ -42,25 +42,35 @@ def actor_roles(actor: Any, case: Case) -> set[str]:
     )
 
 
+def transitions_offered(
+    spec: ProcedureDefinition, status: str, roles: set[str] | None
+) -> list[dict[str, Any]]:
+    """The transitions from ``status`` that someone with ``roles`` in the
+    case's service may take (None: the system, which holds every role),
+    before their conditions on the case's answers."""
+    offered = []
+    for transition in spec.transitions_from(status):
+        if roles is not None and transition.get("authority"):
+            continue  # taken only where the authority's decision is recorded (the College)
+        if roles is not None and not roles & set(transition.get("roles") or _all_roles()):
+            continue
+        offered.append(transition)
+    return offered
+
+
 def transitions_available(
     case: Case, actor: Any, roles: set[str] | None = None
 ) -> list[dict[str, Any]]:
     """The transitions ``actor`` may take on ``case`` now (None: the system)."""
     if case.is_closed:
         return []
-    spec = case.spec
     if actor is not None and roles is None:
         roles = actor_roles(actor, case)
-    available = []
-    for transition in spec.transitions_from(case.status):
-        if actor is not None and transition.get("authority"):
-            continue  # taken only where the authority's decision is recorded (the College)
-        if roles is not None and not roles & set(transition.get("roles") or _all_roles()):
-            continue
-        if not evaluate(transition.get("when"), case.answers, case=case.condition_context()):
-            continue
-        available.append(transition)
-    return available
+    return [
+        transition
+        for transition in transitions_offered(case.spec, case.status, roles)
+        if evaluate(transition.get("when"), case.answers, case=case.condition_context())
+    ]
 
 
 def _all_roles() -> list[str]:
@@ -151,9 +161,7 @@ def _extend_deadline(case: Case, action: Mapping[str, Any], actor: Any) -> list[
 
 @workflow_action("generate_document")
 def _generate_document(case: Case, action: Mapping[str, Any], actor: Any) -> list[str]:
-    from beffroi.documents.services import document_issue
-
-    document_issue(actor=actor, case=case, document_id=action["document"])
+    case_document_issue(actor=actor, case=case, document_id=action["document"])
     return []
 
 
@@ -257,10 +265,10 @@ def insert_in_first_status(case: Case, *, actor: Any, events: list[CaseEvent]) -
     now = timezone.now()
     _set_status(case, status, status_id, now)
     case.lock_version = 1  # as if it had entered its status after being filed
-    row_insert(case)
+    case.save(force_insert=True)
     for event in events:
         event.case = case
-    rows_insert([*events, _status_event(case, "", actor, "")])
+    CaseEvent.objects.bulk_create([*events, _status_event(case, "", actor, "")])
     changed = _on_enter(case, status, actor, now)
     if changed:
         case.save(update_fields=[*dict.fromkeys(changed), "updated_at"])

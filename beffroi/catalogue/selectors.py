@@ -9,7 +9,6 @@ from django.db.models import Prefetch
 from beffroi.catalogue.definition import ProcedureDefinition
 from beffroi.catalogue.models import Category, Procedure, ProcedureVersion
 from beffroi.core.revisions import CATALOGUE, revisions_current
-from beffroi.core.rows import row_get
 from beffroi.core.text import search_terms
 
 # Weight of a match in each part of a procedure when ranking search results.
@@ -33,16 +32,10 @@ def categories_with_procedures() -> list[Category]:
 
 def procedure_published(*, slug: str, for_display: bool = True) -> Procedure | None:
     """The published procedure of ``slug``; with its category and service to show it."""
-    if not for_display:  # every "Commencer" passes here: one fixed statement
-        procedure = row_get(Procedure, slug, key="slug")
-        return procedure if procedure is not None and procedure.is_published else None
     procedures = Procedure.objects.published()
     if for_display:
         procedures = procedures.select_related("category", "service")
-    try:
-        return procedures.get(slug=slug)
-    except Procedure.DoesNotExist:
-        return None
+    return procedures.filter(slug=slug).first()
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beffroi.audit.services import audit_event_record
+from beffroi.cases.issuing import register_document_context
 from beffroi.cases.models import Case
 from beffroi.cases.services import case_transition
 from beffroi.cases.workflow import TransitionRefused
 from beffroi.catalogue.models import ProcedureVersion
 from beffroi.catalogue.selectors import version_spec
 from beffroi.college.models import CollegeItem, CollegeMeeting, Decision
-from beffroi.documents.services import register_document_context
 from beffroi.municipality.selectors import seats_of
 
 

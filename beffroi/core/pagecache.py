@@ -1,16 +1,23 @@
-"""Whole-page caching of public pages for visitors without a session.
+"""Public pages kept whole by Django's cache framework, keyed by content revisions.
 
-A visitor with no session and no pending message sees exactly the same page
-as every other such visitor, so the rendered response is kept per process
-under the content revisions it depends on: a change to the catalogue or to
-the city's identity bumps a revision and the next request renders afresh.
-Anyone with a session (logged in, or holding a message or a form in
-progress) always gets a freshly rendered page.
+Django's cache helpers do the work (``get_cache_key``/``learn_cache_key``,
+the machinery of ``cache_page``): a page is stored under its URL and the
+headers it varies on, and never when it sets a cookie. The key's prefix
+holds the content revisions the page depends on, so a change to the
+catalogue or to the city's identity is seen at once, where ``cache_page``
+would wait for a timeout.
+
+As Django's documentation says of cache decorators, the middleware has not
+yet added its headers when the decorator sees the response: so the page
+says itself that it varies on the visitor's cookies and language (as the
+session and locale middleware would), and CSRF protection runs inside the
+decorator (``csrf_protect``), so a form's token sets its cookie in time and
+such a page is never kept for another visitor. Anyone with a session (a
+logged-in citizen, a form in progress) always gets a fresh page.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -18,95 +25,65 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.cache import get_cache_key, learn_cache_key, patch_vary_headers
+from django.views.decorators.csrf import csrf_protect
 
-from beffroi.core.revisions import CATALOGUE, MUNICIPALITY, revisions_current
+from beffroi.core.revisions import content_revisions
 
 View = Callable[..., HttpResponse]
 
-
-def _cacheable_request(request: HttpRequest) -> bool:
-    return (
-        request.method in {"GET", "HEAD"}
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "messages" not in request.COOKIES
-    )
-
-
-def content_revisions(request: HttpRequest, *extra: str) -> dict[str, int]:
-    """The revisions of public content, read once per request (one query)."""
-    revisions: dict[str, int] = getattr(request, "content_revisions", {})
-    missing = [key for key in (MUNICIPALITY, CATALOGUE, *extra) if key not in revisions]
-    if missing:
-        revisions = {**revisions, **revisions_current(*missing)}
-        request.content_revisions = revisions  # type: ignore[attr-defined]
-    return revisions
-
-
+# What a later visitor may be given as it is (a missing page answers 404, rendered afresh).
 CACHED_STATUSES = frozenset({200, 410})
-# What ``{% csrf_token %}`` writes in a page kept for every visitor (see the
-# ``site`` context processor); never a valid token.
-CSRF_PLACEHOLDER = "beffroi-csrf-placeholder"
-_PLACEHOLDER_BYTES = CSRF_PLACEHOLDER.encode()
 
 
-def _with_csrf_token(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-    """The page with this visitor's CSRF token (and its cookie) in its forms."""
-    if not response.streaming and _PLACEHOLDER_BYTES in response.content:
-        token = get_token(request).encode()
-        response.content = response.content.replace(_PLACEHOLDER_BYTES, token)
-    return response
+def _key_prefix(request: HttpRequest, revisions: tuple[str, ...], daily: bool) -> str:
+    current = content_revisions(request, *revisions)
+    parts = [f"{key}{current[key]}" for key in sorted(current)]
+    if daily:  # a page that starts "today"
+        parts.append(f"{timezone.localdate():%Y%m%d}")
+    return "page:" + ".".join(parts)
+
+
+def _storable(response: HttpResponse) -> bool:
+    return (
+        response.status_code in CACHED_STATUSES
+        and not response.streaming
+        and not response.cookies
+        and "private" not in response.get("Cache-Control", "")
+    )
 
 
 def cache_public_page(
     *revisions: str, daily: bool = False, timeout: int | None = None
 ) -> Callable[[View], View]:
-    """Cache a public page whole for visitors without a session.
-
-    The key holds the revisions the page depends on (the city's identity, the
-    catalogue, and ``revisions``), the language, the day when ``daily`` (a
-    page that starts "today"), and a hash of the full path (query strings
-    may be long).
-    """
+    """Keep a public page whole (see the module's docstring); ``revisions``:
+    the content revisions it depends on beyond the city's and the catalogue's;
+    ``timeout`` in seconds (None: until a revision changes)."""
 
     def decorator(view: View) -> View:
+        protected = csrf_protect(view)
+
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not _cacheable_request(request):
-                return view(request, *args, **kwargs)
-            current = content_revisions(request, *revisions)
-            parts = [get_language() or "", *(str(current[key]) for key in sorted(current))]
-            if daily:
-                parts.append(f"{timezone.localdate():%Y%m%d}")
-            path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-            key = f"page:{':'.join(parts)}:{path}"
-            cache = caches["fragments"]
-            cached: tuple[int, bytes, str] | None = cache.get(key)
-            if cached is not None:
-                status, content, content_type = cached
-                return _with_csrf_token(
-                    request, HttpResponse(content, status=status, content_type=content_type)
-                )
-            # Forms are written with a placeholder for the CSRF token, and
-            # each visitor's own token is put in when the page is sent.
-            request.csrf_placeholder = True  # type: ignore[attr-defined]
-            response = view(request, *args, **kwargs)
             if (
-                response.status_code in CACHED_STATUSES
-                and not response.streaming
-                and not response.cookies
-                # A token asked for outside a template tag would be this visitor's.
-                and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-                and "Vary" not in response
+                request.method not in {"GET", "HEAD"}
+                or settings.SESSION_COOKIE_NAME in request.COOKIES
             ):
-                cache.set(
-                    key,
-                    (response.status_code, response.content, response["Content-Type"]),
-                    timeout=timeout,
-                )
-            return _with_csrf_token(request, response)
+                return protected(request, *args, **kwargs)
+            cache = caches["fragments"]
+            prefix = _key_prefix(request, revisions, daily)
+            key = get_cache_key(request, prefix, "GET", cache=cache)
+            if key is not None:
+                cached: HttpResponse | None = cache.get(key)
+                if cached is not None:
+                    return cached
+            response = protected(request, *args, **kwargs)
+            patch_vary_headers(response, ("Cookie", "Accept-Language"))
+            if _storable(response):
+                key = learn_cache_key(request, response, timeout, prefix, cache=cache)
+                cache.set(key, response, timeout)
+            return response
 
         return wrapper
 

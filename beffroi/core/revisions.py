@@ -1,44 +1,64 @@
 """Content revisions: cheap cache keys for public pages that rarely change.
 
-Every page reads them, so each process keeps what it read for a second: a
-change shows at once in the process that made it, and within that second
-in the others.
+Every page reads them, so each process keeps what it read for a moment in
+its own memory cache (``BEFFROI_REVISIONS_FRESH_MS``): a change shows at
+once in the process that made it, and within that moment in the others.
 """
 
 from __future__ import annotations
 
-import time
-
 from django.conf import settings
+from django.core.cache import caches
 from django.db.models import F
+from django.http import HttpRequest
 
 from beffroi.core.models import Revision
 
 CATALOGUE = "catalogue"
 MUNICIPALITY = "municipality"
-_read: dict[str, tuple[float, int]] = {}
+
+
+def _cache_key(key: str) -> str:
+    return f"revision:{key}"
 
 
 def revision_bump(*, key: str) -> None:
     updated = Revision.objects.filter(key=key).update(value=F("value") + 1)
     if not updated:
         Revision.objects.get_or_create(key=key, defaults={"value": 1})
-    _read.pop(key, None)
+    caches["fragments"].delete(_cache_key(key))
 
 
 def revisions_current(*keys: str) -> dict[str, int]:
-    now = time.monotonic()
-    fresh_for = settings.BEFFROI_REVISIONS_FRESH_MS / 1000
-    known = {key: hit[1] for key in keys if (hit := _read.get(key)) and now - hit[0] < fresh_for}
+    cache = caches["fragments"]
+    known = {
+        key[len("revision:") :]: value
+        for key, value in cache.get_many([_cache_key(key) for key in keys]).items()
+    }
     missing = [key for key in keys if key not in known]
     if missing:
         found = dict(Revision.objects.filter(key__in=missing).values_list("key", "value"))
-        for key in missing:
-            known[key] = found.get(key, 0)
-            _read[key] = (now, known[key])
+        fresh = {key: found.get(key, 0) for key in missing}
+        known.update(fresh)
+        timeout = settings.BEFFROI_REVISIONS_FRESH_MS / 1000
+        if timeout > 0:
+            cache.set_many({_cache_key(key): value for key, value in fresh.items()}, timeout)
     return {key: known[key] for key in keys}
 
 
+def content_revisions(request: HttpRequest, *extra: str) -> dict[str, int]:
+    """The city's and the catalogue's revisions and ``extra``, read once per
+    request (the page cache and the context processor both need them)."""
+    known: dict[str, int] = getattr(request, "content_revisions", {})
+    missing = [key for key in (MUNICIPALITY, CATALOGUE, *extra) if key not in known]
+    if missing:
+        known = {**known, **revisions_current(*missing)}
+        request.content_revisions = known  # type: ignore[attr-defined]
+    return known
+
+
 def revisions_forget() -> None:
-    """Read them afresh (tests: a rolled-back transaction takes its bumps back)."""
-    _read.clear()
+    """Read them afresh, and forget what this process kept under them (tests:
+    a rolled-back transaction takes its bumps back, and the fragments kept
+    under a bumped revision would be seen again)."""
+    caches["fragments"].clear()

@@ -1,28 +1,20 @@
 from __future__ import annotations
 
-import contextlib
 import datetime
 import hashlib
-from collections.abc import Callable, Mapping
-from typing import Any
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.template import Context
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
+from beffroi.accounts.actors import Actor, actor_user
 from beffroi.audit.services import audit_event_record
-from beffroi.cases.models import Case, CaseEvent
-from beffroi.catalogue.definition import ProcedureDefinition, definition_template
-from beffroi.core.rows import row_insert
 from beffroi.documents.codes import new_verification_code
 from beffroi.documents.models import IssuedDocument, StoredFile
+from beffroi.documents.rendering import render_issued_document_pdf
 from beffroi.documents.sniff import sniff_kind
 from beffroi.municipality.models import Municipality, Service
-from beffroi.municipality.selectors import current_municipality
 
 
 class UnknownFileKind(ValueError):
@@ -50,12 +42,16 @@ def file_store(*, content: bytes, kind: str | None = None) -> StoredFile:
         saved = default_storage.save(name, ContentFile(content))
         if saved != name:  # a concurrent writer got there first with the same bytes
             default_storage.delete(saved)
-    # One statement, without a savepoint: when a concurrent upload of the
-    # same bytes inserted the row first, the no-op update returns its id.
-    return row_insert(
-        StoredFile(sha256=sha256, size=len(content), kind=kind, storage_name=name),
-        unique="sha256",
+    # One statement, without a savepoint: when the row exists (the same
+    # bytes kept before, or by a concurrent upload), the no-op update on
+    # conflict leaves it as it is and gives its id back.
+    (stored,) = StoredFile.objects.bulk_create(
+        [StoredFile(sha256=sha256, size=len(content), kind=kind, storage_name=name)],
+        update_conflicts=True,
+        unique_fields=["sha256"],
+        update_fields=["size"],
     )
+    return stored
 
 
 def file_read(stored: StoredFile) -> bytes:
@@ -63,119 +59,8 @@ def file_read(stored: StoredFile) -> bytes:
         return bytes(handle.read())
 
 
-class UnknownDocument(LookupError):
-    """The case's procedure version defines no document with this id."""
-
-
 class DocumentAlreadyRevoked(ValueError):
     """The document was revoked already; a revocation is never changed."""
-
-
-def _user_or_none(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def choice_labels(spec: ProcedureDefinition, answers: Mapping[str, Any]) -> dict[str, str]:
-    """For each answered choice field, the label of the chosen value(s)."""
-    labels: dict[str, str] = {}
-    for field_id, field in spec.fields.items():
-        if field.get("type") not in {"choice", "multichoice"} or field_id not in answers:
-            continue
-        value = answers[field_id]
-        if isinstance(value, list):
-            labels[field_id] = ", ".join(spec.choice_label(field_id, item) for item in value)
-        elif value not in (None, ""):
-            labels[field_id] = spec.choice_label(field_id, value)
-    return labels
-
-
-def _answers_values(spec: ProcedureDefinition, answers: Mapping[str, Any]) -> dict[str, Any]:
-    values = dict(answers)
-    for field_id, field in spec.fields.items():
-        value = values.get(field_id)
-        if field.get("type") == "date" and isinstance(value, str):
-            with contextlib.suppress(ValueError):  # otherwise kept as typed
-                values[field_id] = datetime.date.fromisoformat(value)
-    return values
-
-
-# Templates see plain values, never model instances: a template written in
-# the designer must not be able to walk from the case to the applicant's
-# account, or from the procedure to other people's cases.
-def _case_values(case: Case) -> dict[str, Any]:
-    return {
-        "reference": case.reference,
-        "submitted_at": timezone.localtime(case.submitted_at),
-        "submitted_on": timezone.localtime(case.submitted_at).date(),
-        "channel": case.get_channel_display(),
-        "status": case.status_label,
-    }
-
-
-def _service_values(service: Service) -> dict[str, Any]:
-    return {
-        "name": service.name,
-        "email": service.email,
-        "phone": service.phone,
-        "address": service.address,
-        "opening_hours": service.opening_hours,
-    }
-
-
-def _municipality_values(municipality: Municipality) -> dict[str, Any]:
-    return {
-        "name": municipality.name,
-        "short_name": municipality.short_name or municipality.name,
-        "address": municipality.address,
-        "phone": municipality.phone,
-        "email": municipality.email,
-        "website": municipality.website,
-    }
-
-
-# Other apps add what their documents may show (the opinions' conditions,
-# the College's decision…): each provider returns plain values for a case.
-DocumentContextProvider = Callable[[Case], Mapping[str, Any]]
-_CONTEXT_PROVIDERS: list[DocumentContextProvider] = []
-
-
-def register_document_context(provider: DocumentContextProvider) -> DocumentContextProvider:
-    _CONTEXT_PROVIDERS.append(provider)
-    return provider
-
-
-def document_body(
-    *,
-    case: Case,
-    definition: Mapping[str, Any],
-    municipality: Municipality,
-    today: datetime.date,
-) -> str:
-    """The body of one of the case's documents, as HTML (answers escaped).
-
-    Answers to date fields are dates, so ``{{ answers.birth_date|date:"j F Y" }}``
-    and ``{{ answers.birth_date }}`` read as dates in French.
-    """
-    spec = case.spec
-    with translation.override(settings.LANGUAGE_CODE):
-        return definition_template(str(definition["body"])).render(
-            Context(
-                {
-                    "answers": _answers_values(spec, case.answers),
-                    "labels": choice_labels(spec, case.answers),
-                    "case": _case_values(case),
-                    "procedure": {"title": case.procedure.title, "slug": case.procedure.slug},
-                    "service": _service_values(case.service),
-                    "municipality": _municipality_values(municipality),
-                    "today": today,
-                    **{
-                        key: value
-                        for provider in _CONTEXT_PROVIDERS
-                        for key, value in provider(case).items()
-                    },
-                }
-            )
-        )
 
 
 def _unused_verification_code() -> str:
@@ -186,74 +71,60 @@ def _unused_verification_code() -> str:
 
 
 @transaction.atomic
-def document_issue(*, actor: Any, case: Case, document_id: str) -> IssuedDocument:
-    """Generate the case's document ``document_id`` as PDF/A and issue it.
+def document_issue(
+    *,
+    actor: Actor,
+    case_id: int,
+    document_id: str,
+    title: str,
+    filename: str,
+    body: str,
+    reference: str,
+    service: Service,
+    municipality: Municipality,
+    issued_at: datetime.datetime,
+) -> IssuedDocument:
+    """Render ``body`` as a PDF/A in the city's letterhead, keep it, and
+    record it as issued with its own verification code.
 
-    The body comes from the case's own procedure version, so a later version
-    of the procedure never changes what a running case receives. Runs in the
-    caller's transaction (the workflow's): if it rolls back, nothing is
-    issued (the PDF's bytes may stay in storage, unreferenced).
+    Runs in the caller's transaction: if it rolls back, nothing is issued
+    (the PDF's bytes may stay in storage, unreferenced).
     """
-    spec = case.spec
-    definition = spec.documents.get(document_id)
-    if definition is None:
-        raise UnknownDocument(f"procedure version {case.version_id} has no document {document_id}")
-    municipality = current_municipality()
-    issued_at = timezone.now()
-    body = document_body(
-        case=case,
-        definition=definition,
-        municipality=municipality,
-        today=timezone.localdate(issued_at),
-    )
     code = _unused_verification_code()
-    title = str(definition["title"])
-    # Imported here: WeasyPrint takes most of a second to import, and every
-    # process that stores an upload imports this module.
-    from beffroi.documents.rendering import render_issued_document_pdf
-
     # Rendered before any write, so the rows that follow are written (and
     # locked) only for the few milliseconds the transaction still lasts.
     pdf = render_issued_document_pdf(
         title=title,
         body=body,
-        reference=case.reference,
+        reference=reference,
         issued_at=issued_at,
-        service=case.service,
+        service=service,
         municipality=municipality,
         verification_code=code,
     )
     stored = file_store(content=pdf, kind="pdf")
     issued = IssuedDocument.objects.create(
-        case=case,
+        case_id=case_id,
         document_id=document_id,
         title=title,
-        filename=f"{definition['filename']}-{case.reference}.pdf",
+        filename=filename,
         file=stored,
         verification_code=code,
-        service=case.service,
+        service=service,
         issued_at=issued_at,
-        issued_by=_user_or_none(actor),
-    )
-    CaseEvent.objects.create(
-        case=case,
-        kind=CaseEvent.Kind.DOCUMENT,
-        actor=_user_or_none(actor),
-        at=issued_at,
-        text=title,
-        visible_to_citizen=True,
+        issued_by=actor_user(actor),
     )
     audit_event_record(
         actor=actor,
         action="document.issued",
         target=issued,
-        data={"case_id": case.pk, "document_id": document_id, "sha256": stored.sha256},
+        data={"case_id": case_id, "document_id": document_id, "sha256": stored.sha256},
     )
     return issued
 
 
 @transaction.atomic
-def document_revoke(*, actor: Any, issued: IssuedDocument, reason: str) -> IssuedDocument:
+def document_revoke(*, actor: Actor, issued: IssuedDocument, reason: str) -> IssuedDocument:
     """Revoke an issued document: the public verification page says so from now on.
 
     ``reason`` is shown on that public page: it must say why the document is
@@ -269,16 +140,6 @@ def document_revoke(*, actor: Any, issued: IssuedDocument, reason: str) -> Issue
     locked.revoked_at = timezone.now()
     locked.revoked_reason = reason[:max_length]
     locked.save(update_fields=["revoked_at", "revoked_reason"])
-    with translation.override(settings.LANGUAGE_CODE):
-        text = _("%(title)s : document révoqué") % {"title": locked.title}
-    CaseEvent.objects.create(
-        case_id=locked.case_id,
-        kind=CaseEvent.Kind.DOCUMENT,
-        actor=_user_or_none(actor),
-        at=locked.revoked_at,
-        text=text,
-        visible_to_citizen=True,
-    )
     audit_event_record(
         actor=actor,
         action="document.revoked",

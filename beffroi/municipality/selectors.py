@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,5 +63,6 @@ def seats_of(user: Any) -> tuple[Seat, ...]:
 
 def forget_seats(user: Any) -> None:
     """After a change of the user's memberships, in the same request."""
-    for attribute in ("_seats", "is_agent"):
-        user.__dict__.pop(attribute, None)
+    for attribute in ("_seats", "is_agent"):  # is_agent: a cached_property
+        with contextlib.suppress(AttributeError):
+            delattr(user, attribute)

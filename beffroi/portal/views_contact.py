@@ -6,14 +6,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from beffroi.core.ratelimit import client_address, ratelimit_blocked, ratelimit_hit
+from beffroi.core.throttle import throttle_count, throttle_reached
 from beffroi.mail.intake import web_form_register
 from beffroi.portal.forms_contact import ContactForm
 
 # Messages per client address and hour: enough for a family behind one box,
 # too few for a spammer.
-_LIMIT = 5
-_PERIOD = 3600
+RATE = "5/h"
 _SESSION_KEY = "contact_number"
 
 
@@ -28,8 +27,7 @@ def contact(request: HttpRequest) -> HttpResponse:
             {"form": ContactForm(initial=initial), "nav": "contact"},
         )
     form = ContactForm(request.POST, request.FILES)
-    client = client_address(request)
-    if ratelimit_blocked(scope="contact-form", key=client, limit=_LIMIT, period=_PERIOD):
+    if throttle_reached(request, group="contact-form", rate=RATE):
         form.is_valid()
         return render(
             request,
@@ -48,7 +46,7 @@ def contact(request: HttpRequest) -> HttpResponse:
             "portal/contact/form.html",
             {"form": form, "nav": "contact", "files_posted": bool(request.FILES)},
         )
-    ratelimit_hit(scope="contact-form", key=client, limit=_LIMIT, period=_PERIOD)
+    throttle_count(request, group="contact-form", rate=RATE)
     data = form.cleaned_data
     item = web_form_register(
         actor=user,

@@ -339,7 +339,7 @@ def _render_page(
             "previous": previous,
             "warning": warning,
             # A new request's first page: sending it opens the draft.
-            "opening": draft._state.adding,
+            "opening": draft.created_at is None,
         },
     )
 

@@ -18,17 +18,22 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from beffroi.cases.models import Case
 from beffroi.cases.selectors import case_by_tracking_code, case_status_steps
+from beffroi.cases.services import case_check_failed
+from beffroi.core.clientip import client_address
 from beffroi.core.forms import render_unbound
 from beffroi.core.identifiers import clean_national_number
-from beffroi.core.ratelimit import client_address, ratelimit_blocked, ratelimit_hit
 from beffroi.core.text import fold
+from beffroi.core.throttle import throttle_count, throttle_hit, throttle_reached
 from beffroi.portal.forms import TrackingCheckForm, TrackingForm
 from beffroi.portal.session import unlock_case, unlocked_case_ids
 from beffroi.portal.views_cases import case_page
 
-# Lookups per client address, and check attempts per code and address.
-LOOKUPS = (30, 600)
-CHECKS = (5, 900)
+# Lookups per client address; failed checks per code from one address, and
+# per code from all addresses together (guessing a surname and a birth
+# date from many addresses is stopped too).
+LOOKUPS = "30/10m"
+CHECKS_PER_ADDRESS = "5/15m"
+CHECKS_PER_CODE = "10/h"
 
 
 def _throttled(request: HttpRequest, form: TrackingForm) -> HttpResponse:
@@ -52,8 +57,7 @@ def _lookup(
     request: HttpRequest, code: str, *, status_only: bool = False
 ) -> tuple[Case | None, HttpResponse | None]:
     form = TrackingForm({"code": code})
-    limit, period = LOOKUPS
-    if not ratelimit_hit(scope="tracking", key=client_address(request), limit=limit, period=period):
+    if not throttle_hit(request, group="tracking", rate=LOOKUPS):
         return None, _throttled(request, form)
     case = case_by_tracking_code(code, status_only=status_only) if form.is_valid() else None
     if case is None:
@@ -111,6 +115,15 @@ def _matches(expected: object, given: object, field_type: str) -> bool:
     return fold(str(expected)) == fold(str(given))
 
 
+def _count_failed_check(request: HttpRequest, case: Case, from_here: str) -> None:
+    throttle_count(request, group="tracking-check", rate=CHECKS_PER_ADDRESS, key=from_here)
+    failures = throttle_count(
+        request, group="tracking-check-code", rate=CHECKS_PER_CODE, key=case.tracking_code
+    )
+    # The owner hears of the window's first failure, not of every one.
+    case_check_failed(actor=request.user, case=case, tell_owner=failures == 1)
+
+
 @require_http_methods(["GET", "POST"])
 def tracking_details(request: HttpRequest, code: str) -> HttpResponse:
     case, refusal = _lookup(request, code)
@@ -124,9 +137,12 @@ def tracking_details(request: HttpRequest, code: str) -> HttpResponse:
     if not questions or request.method != "POST":
         return redirect("portal:tracking_detail", code=case.tracking_code)
     form = TrackingCheckForm(request.POST, questions=questions)
-    limit, period = CHECKS
-    key = f"{client_address(request)}:{case.tracking_code}"
-    if ratelimit_blocked(scope="tracking-check", key=key, limit=limit, period=period):
+    from_here = f"{client_address(request)}:{case.tracking_code}"
+    if throttle_reached(
+        request, group="tracking-check", rate=CHECKS_PER_ADDRESS, key=from_here
+    ) or throttle_reached(
+        request, group="tracking-check-code", rate=CHECKS_PER_CODE, key=case.tracking_code
+    ):
         form.add_error(
             None,
             _(
@@ -142,7 +158,7 @@ def tracking_details(request: HttpRequest, code: str) -> HttpResponse:
         ):
             unlock_case(request, case)
             return redirect("portal:tracking_details", code=case.tracking_code)
-        ratelimit_hit(scope="tracking-check", key=key, limit=limit, period=period)
+        _count_failed_check(request, case, from_here)
         form.add_error(
             None,
             _("Ces informations ne correspondent pas à la demande. Vérifiez-les et réessayez."),

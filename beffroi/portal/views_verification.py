@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from beffroi.core.ratelimit import client_address, ratelimit_hit
+from beffroi.core.throttle import throttle_hit
 from beffroi.documents.codes import (
     format_verification_code,
     is_verification_code,
@@ -38,9 +38,7 @@ RATE_SCOPE = "document-verification"
 
 
 def _lookup_allowed(request: HttpRequest) -> bool:
-    return ratelimit_hit(
-        scope=RATE_SCOPE, key=client_address(request), limit=RATE_LIMIT, period=RATE_PERIOD
-    )
+    return throttle_hit(request, group=RATE_SCOPE, rate=f"{RATE_LIMIT}/{RATE_PERIOD}s")
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:

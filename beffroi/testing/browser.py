@@ -127,26 +127,21 @@ class BrowserTestCase(StaticLiveServerTestCase):
 
     def _fixture_teardown(self) -> None:
         # Flushing the database between tests deletes journal rows, which the
-        # SQLite trigger refuses, and cases, whose trigger would count them
-        # out after their counts were emptied, the tables being emptied in
-        # no set order (PostgreSQL truncates, firing no row trigger).
+        # SQLite trigger refuses (PostgreSQL truncates, firing no row trigger).
         from django.db import connection
 
         from beffroi.audit.triggers import SQLITE_NO_DELETE
-        from beffroi.cases.counts import SQLITE_ON_DELETE
 
         if connection.vendor != "sqlite":
             super()._fixture_teardown()  # type: ignore[misc]
             return
         with connection.cursor() as cursor:
             cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
-            cursor.execute("DROP TRIGGER IF EXISTS cases_open_count_delete")
         try:
             super()._fixture_teardown()  # type: ignore[misc]
         finally:
             with connection.cursor() as cursor:
                 cursor.execute(SQLITE_NO_DELETE)
-                cursor.execute(SQLITE_ON_DELETE)
 
     # -- helpers ---------------------------------------------------------
     def url(self, path: str) -> str:

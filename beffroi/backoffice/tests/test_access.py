@@ -38,7 +38,7 @@ class BackofficeAccessTests(PersonaTestCase):
         )
         assert response["Location"] == "/backoffice/"
 
-    def test_repeated_failures_are_throttled_per_address(self) -> None:
+    def test_repeated_failures_are_throttled_per_account(self) -> None:
         for _ in range(5):
             self.client.post("/backoffice/connexion/", {"email": self.agent.email, "password": "x"})
         response = self.client.post(

@@ -1,4 +1,5 @@
-"""The shared cache on a real Redis server, started by the test."""
+"""Django's own Redis cache on a real server started by the test: what the
+rate limits and the sessions of several processes share."""
 
 from __future__ import annotations
 
@@ -6,15 +7,17 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.redis import RedisCache
+from django.test import RequestFactory
 
-from beffroi.core.cache import BeffroiRedisCache
-from beffroi.core.ratelimit import ratelimit_hit
+from beffroi.core.throttle import throttle_hit
 from beffroi.testing.servers import free_port
 
 
@@ -47,8 +50,8 @@ def redis_url() -> Iterator[str]:
 
 
 @pytest.fixture
-def cache(redis_url: str) -> Iterator[BeffroiRedisCache]:
-    shared = BeffroiRedisCache(redis_url, {})
+def cache(redis_url: str) -> Iterator[RedisCache]:
+    shared = RedisCache(redis_url, {})
     shared.clear()
     yield shared
     shared.close()
@@ -62,75 +65,57 @@ def test_values_round_trip_and_expire(cache: BaseCache) -> None:
     assert cache.get("brief") is None
 
 
-def test_incr_counts_an_existing_key_only(cache: BaseCache) -> None:
-    with pytest.raises(ValueError, match="not found"):
-        cache.incr("missing")
-    assert cache.get("missing") is None  # never created without its expiry
-    cache.add("hits", 1, timeout=60)
-    assert cache.incr("hits") == 2
-    assert cache.incr("hits", 5) == 7
-    assert cache.get("hits") == 7
-
-
-def test_incr_keeps_the_expiry(cache: BaseCache) -> None:
-    cache.add("window", 1, timeout=1)
-    cache.incr("window")
+def test_a_count_opened_with_an_expiry_keeps_it(cache: BaseCache) -> None:
+    """What django-ratelimit does: add() opens the window, incr() counts in it."""
+    assert cache.add("window", 1, timeout=1)
+    assert not cache.add("window", 1, timeout=1)
+    assert cache.incr("window") == 2
     time.sleep(1.2)
     assert cache.get("window") is None
 
 
-def test_a_hit_opens_its_window_with_an_expiry(cache: BeffroiRedisCache) -> None:
-    assert [cache.hit("window", 1) for _ in range(3)] == [1, 2, 3]
-    assert cache.get("window") == 3
-    time.sleep(1.2)
-    assert cache.get("window") is None
-    assert cache.hit("window", 60) == 1
-
-
-def test_the_rate_limit_counts_on_the_shared_server(redis_url: str, settings: Any) -> None:
-    settings.CACHES = {
-        "default": {"BACKEND": "beffroi.core.cache.BeffroiRedisCache", "LOCATION": redis_url},
+def _shared(redis_url: str) -> dict[str, Any]:
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+        },
         "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
-    results = [ratelimit_hit(scope="t", key="10.0.0.1", limit=3, period=60) for _ in range(5)]
+
+
+def test_a_rate_limit_is_counted_on_the_shared_server(redis_url: str, settings: Any) -> None:
+    settings.CACHES = _shared(redis_url)
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1")
+    results = [throttle_hit(request, group="t", rate="3/m") for _ in range(5)]
     assert results == [True, True, True, False, False]
-    assert ratelimit_hit(scope="t", key="10.0.0.2", limit=3, period=60)  # another address
+    # Another thread has its own cache client, as another process would:
+    # it sees the same count on the server.
+    seen: list[bool] = []
+    thread = threading.Thread(
+        target=lambda: seen.append(throttle_hit(request, group="t", rate="3/m"))
+    )
+    thread.start()
+    thread.join()
+    assert seen == [False]
+    elsewhere = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2")
+    assert throttle_hit(elsewhere, group="t", rate="3/m")
 
 
 @pytest.mark.django_db
-def test_a_new_session_is_created_without_asking_whether_its_key_is_taken(
+def test_a_session_is_read_from_the_shared_cache_and_kept_in_the_database(
     redis_url: str, settings: Any
 ) -> None:
+    from django.contrib.sessions.backends.cached_db import SessionStore
     from django.contrib.sessions.models import Session
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from beffroi.core.sessions import SessionStore
-
-    settings.CACHES = {
-        "default": {"BACKEND": "beffroi.core.cache.BeffroiRedisCache", "LOCATION": redis_url},
-        "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    }
+    settings.CACHES = _shared(redis_url)
     session = SessionStore()
     session["drafts"] = ["a"]
-    with CaptureQueriesContext(connection) as queries:
-        session.save()
-    assert not any("SELECT" in query["sql"] for query in queries.captured_queries)
+    session.save()
     assert Session.objects.filter(session_key=session.session_key).exists()
-    # Read back from the cache, without the database.
     with CaptureQueriesContext(connection) as queries:
         assert SessionStore(session.session_key)["drafts"] == ["a"]
     assert not queries.captured_queries
-    # A key already taken is refused by the database, and another one drawn.
-    taken = session.session_key
-    keys = iter([str(taken), "b" * 32])
-
-    class Unlucky(SessionStore):
-        def _get_new_session_key(self) -> str:
-            return next(keys)
-
-    again = Unlucky()
-    again["x"] = 1
-    again.save()
-    assert again.session_key == "b" * 32
-    assert SessionStore(taken)["drafts"] == ["a"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.test import TestCase
 
 from beffroi.accounts.models import User
+from beffroi.cases.issuing import case_document_issue as document_issue
 from beffroi.cases.models import Case
 from beffroi.documents.models import IssuedDocument
 from beffroi.documents.selectors import (
@@ -13,7 +14,6 @@ from beffroi.documents.selectors import (
     issued_documents_for_case,
     issued_documents_for_citizen,
 )
-from beffroi.documents.services import document_issue
 from beffroi.documents.tests.builders import certificate_case
 from beffroi.testing.personas import create_world
 

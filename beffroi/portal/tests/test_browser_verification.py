@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from beffroi.cases.issuing import case_document_issue as document_issue
 from beffroi.documents.codes import format_verification_code
-from beffroi.documents.services import document_issue, file_read
+from beffroi.documents.services import file_read
 from beffroi.documents.tests.builders import certificate_case
 from beffroi.testing.browser import BrowserTestCase
 from beffroi.testing.personas import create_world

@@ -10,10 +10,12 @@ from django.test import Client, TestCase
 from PIL import Image
 
 from beffroi.accounts.models import User
+from beffroi.cases.issuing import case_document_issue as document_issue
+from beffroi.cases.issuing import case_document_revoke as document_revoke
 from beffroi.cases.models import Case
 from beffroi.documents.codes import format_verification_code
 from beffroi.documents.models import IssuedDocument
-from beffroi.documents.services import document_issue, document_revoke, file_read
+from beffroi.documents.services import file_read
 from beffroi.documents.tests.builders import ANSWERS, certificate_case
 from beffroi.portal.forms_verification import MAX_PDF_BYTES
 from beffroi.portal.views_verification import RATE_LIMIT

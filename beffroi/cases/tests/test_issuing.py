@@ -16,6 +16,9 @@ from PIL import Image
 
 from beffroi.accounts.models import User
 from beffroi.audit.models import AuditEvent
+from beffroi.cases.issuing import UnknownDocument
+from beffroi.cases.issuing import case_document_issue as document_issue
+from beffroi.cases.issuing import case_document_revoke as document_revoke
 from beffroi.cases.models import Case, CaseEvent
 from beffroi.catalogue.definition import definition_problems
 from beffroi.catalogue.models import ProcedureVersion
@@ -27,13 +30,7 @@ from beffroi.documents.codes import (
     verification_url,
 )
 from beffroi.documents.models import IssuedDocument
-from beffroi.documents.services import (
-    DocumentAlreadyRevoked,
-    UnknownDocument,
-    document_issue,
-    document_revoke,
-    file_read,
-)
+from beffroi.documents.services import DocumentAlreadyRevoked, file_read
 from beffroi.documents.tests.builders import DEFINITION, certificate_case
 from beffroi.testing.personas import create_world
 

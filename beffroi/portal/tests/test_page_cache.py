@@ -1,4 +1,5 @@
-"""A page kept for every visitor still gives each one their own CSRF token."""
+"""Public pages kept whole by Django's cache framework: shared by visitors
+without a session, never a form's CSRF token, never a logged-in page."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ import re
 from django.test import Client
 
 from beffroi.cases.models import Draft
-from beffroi.core.pagecache import CSRF_PLACEHOLDER
+from beffroi.testing.personas import PASSWORD
 from beffroi.testing.procedures import IDENTITY, FilingTestCase
 
-# A new request's first page: the same form for every visitor without an account.
+# A new request's first page: a form, with each visitor's own CSRF token.
 URL = "/demarches/demande-test/commencer/"
 
 
@@ -24,18 +25,31 @@ def _first_page(token: str) -> dict[str, str]:
     return {"csrfmiddlewaretoken": token, "first-page": "identite", **IDENTITY}
 
 
-class CachedFormPageTests(FilingTestCase):
-    def test_two_visitors_get_the_cached_page_each_with_a_working_token(self) -> None:
+class PageCacheTests(FilingTestCase):
+    def test_a_second_visitor_gets_the_kept_page_for_the_revisions_query_alone(self) -> None:
+        Client().get("/demarches/demande-test/")
+        with self.assertNumQueries(1):  # the content revisions
+            response = Client().get("/demarches/demande-test/")
+        assert response.status_code == 200
+        assert "Demande de test" in response.content.decode()
+
+    def test_a_logged_in_citizen_never_gets_a_visitors_page(self) -> None:
+        Client().get("/demarches/demande-test/")
+        citizen = Client()
+        citizen.post("/compte/login/", {"login": self.citizen.email, "password": PASSWORD})
+        html = citizen.get("/demarches/demande-test/").content.decode()
+        assert "Mon tableau de bord" in html
+        # And the visitors' page did not become hers.
+        assert (
+            "Mon tableau de bord" not in Client().get("/demarches/demande-test/").content.decode()
+        )
+
+    def test_a_form_page_gives_each_visitor_a_working_token_of_their_own(self) -> None:
         marie, luc = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
-        first = marie.get(URL)
-        with self.assertNumQueries(1):  # the content revisions; the page comes from the cache
-            second = luc.get(URL)
+        first, second = marie.get(URL), luc.get(URL)
         for response in (first, second):
-            html = response.content.decode()
-            assert CSRF_PLACEHOLDER not in html
             assert "csrftoken" in response.cookies  # the token's secret, for this visitor
         assert _token(first.content.decode()) != _token(second.content.decode())
-        # Luc's token, from the cached page, sends his first page: his draft opens.
         response = luc.post(URL, _first_page(_token(second.content.decode())))
         assert response.status_code == 302
         draft = Draft.objects.get()
