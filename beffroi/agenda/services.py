@@ -19,7 +19,7 @@ from beffroi.agenda.mapping import ENTRY_VALUES, entry_values, event_values, vis
 from beffroi.agenda.models import AgendaEvent, DirectoryEntry
 from beffroi.audit.services import audit_event_record
 from beffroi.cases.models import Case, CaseEvent
-from beffroi.core.conditions import evaluate
+from beffroi.catalogue.conditions import evaluate
 from beffroi.core.revisions import revision_bump
 from beffroi.core.text import fold
 

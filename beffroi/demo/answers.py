@@ -14,8 +14,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from beffroi.catalogue.conditions import evaluate
 from beffroi.catalogue.definition import ProcedureDefinition
-from beffroi.core.conditions import evaluate
 
 # A tiny valid PDF, for file questions.
 SAMPLE_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"

@@ -144,7 +144,7 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
             typed = request.session.pop(typed_key, None) if request.user.is_authenticated else None
             if typed:
                 form_kwargs["initial"] = _initial_from_raw(typed)
-            return _render_page(request, draft, spec_page, PageForm(**form_kwargs))
+            return _render_page(request, draft, spec_page, PageForm(**form_kwargs), opening=True)
         if first_page:
             form = PageForm(request.POST, request.FILES, **form_kwargs)
             valid = form.is_valid()
@@ -319,7 +319,7 @@ def page(request: HttpRequest, draft_id: uuid.UUID, page_id: str) -> HttpRespons
 
 
 def _render_page(
-    request: HttpRequest, draft: Draft, spec_page: Any, form: PageForm
+    request: HttpRequest, draft: Draft, spec_page: Any, form: PageForm, *, opening: bool = False
 ) -> HttpResponse:
     pages = visible_pages(draft.spec, draft.answers)
     position = next((i for i, p in enumerate(pages) if p.id == spec_page.id), 0)
@@ -338,8 +338,9 @@ def _render_page(
             "page_count": len(pages),
             "previous": previous,
             "warning": warning,
-            # A new request's first page: sending it opens the draft.
-            "opening": draft._state.adding,
+            # A new request's first page (its draft not saved yet): sending
+            # it opens the draft.
+            "opening": opening,
         },
     )
 

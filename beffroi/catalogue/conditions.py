@@ -145,6 +145,13 @@ def condition_problems(
         return condition_problems(
             condition["not"], fields=fields, path=f"{path}.not", allow_case=allow_case
         )
+    return _comparison_problems(condition, fields=fields, path=path, allow_case=allow_case)
+
+
+def _comparison_problems(
+    condition: Mapping[str, Any], *, fields: Mapping[str, str], path: str, allow_case: bool
+) -> list[str]:
+    """The problems of one comparison: a subject, one operator, its operand."""
     subjects = [key for key in SUBJECT_KEYS if key in condition]
     if len(subjects) != 1:
         return [f"{path}: indiquez « field » (une réponse) ou « case » (le dossier)"]
