@@ -6,10 +6,11 @@ type (docs/procedure-definitions.md): the engine's own field types in
 form in ``pageform``. Fields are all optional for Django: whether one is
 shown and required is decided by the page form, on the server, from the
 definition's conditions and the answers given so far, so the rules hold
-with or without JavaScript. What is known before the form is filled comes
-from ``prefill``; which pages and questions apply from ``answers``; how
-answers read from ``display``. Values are stored as JSON in the draft, then
-in the case.
+with or without JavaScript (``requirement`` says when a question is
+required, ``wording`` says conditions in French, ``checks`` compares two
+answers). What is known before the form is filled comes from ``prefill``;
+which pages and questions apply from ``answers``; how answers read from
+``display``. Values are stored as JSON in the draft, then in the case.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from beffroi.cases.formengine.building import ADDRESS_PARTS
 from beffroi.cases.formengine.display import (
     AnswerRow,
     answer_rows,
-    describe_condition,
     display_value,
     format_address,
 )
@@ -40,11 +40,14 @@ from beffroi.cases.formengine.fields import (
     parse_date,
 )
 from beffroi.cases.formengine.pageform import REQUIRED_MESSAGES, FieldView, HeldFile, PageForm
-from beffroi.cases.formengine.prefill import initial_values, prefill_values
+from beffroi.cases.formengine.prefill import ORGANISATION_CHOSEN, initial_values, prefill_values
+from beffroi.cases.formengine.requirement import Requirement, requirement_of
+from beffroi.cases.formengine.wording import describe_condition, describe_requirement
 
 __all__ = [
     "ADDRESS_PARTS",
     "MAX_UPLOAD_MB",
+    "ORGANISATION_CHOSEN",
     "REQUIRED_MESSAGES",
     "AnswerRow",
     "CheckedTextField",
@@ -55,9 +58,11 @@ __all__ = [
     "MultipleFileInput",
     "NumberField",
     "PageForm",
+    "Requirement",
     "UploadField",
     "answer_rows",
     "describe_condition",
+    "describe_requirement",
     "display_value",
     "format_address",
     "initial_values",
@@ -66,6 +71,7 @@ __all__ = [
     "parse_date",
     "prefill_values",
     "prune_answers",
+    "requirement_of",
     "visible_fields",
     "visible_pages",
 ]

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from beffroi.cases.formengine.checks import check_problems
 from beffroi.cases.formengine.fields import parse_date
 from beffroi.catalogue.conditions import evaluate
 from beffroi.catalogue.definition import Page, ProcedureDefinition
@@ -46,10 +47,13 @@ def prune_answers(spec: ProcedureDefinition, answers: Mapping[str, Any]) -> dict
 def missing_answers(
     spec: ProcedureDefinition, answers: Mapping[str, Any]
 ) -> list[tuple[Page, dict[str, Any]]]:
-    """Required questions still unanswered, in order, as (page, field)."""
+    """Required questions still unanswered, and answers a page's check
+    refuses (the field then holds its message as ``problem``), in order, as
+    (page, field)."""
     missing = []
     for page in visible_pages(spec, answers):
-        for field in visible_fields(spec, page, answers):
+        fields = visible_fields(spec, page, answers)
+        for field in fields:
             required = (
                 evaluate(field["required_if"], answers)
                 if "required_if" in field
@@ -57,7 +61,16 @@ def missing_answers(
             )
             if required and answers.get(field["id"]) in (None, "", [], {}):
                 missing.append((page, field))
+        # Answers changed on an earlier page may break a later page's check.
+        visible = {field["id"] for field in fields}
+        values = {k: v for k, v in answers.items() if k in visible or k not in page_ids(page)}
+        for field_id, message in check_problems(spec, page, values):
+            missing.append((page, {**spec.fields[field_id], "problem": message}))
     return missing
+
+
+def page_ids(page: Page) -> set[str]:
+    return {str(field["id"]) for field in page.fields}
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,14 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from beffroi.cases.formengine.fields import CheckedTextField, DateField, NumberField, UploadField
+from beffroi.cases.formengine.fields import (
+    CheckedTextField,
+    DateField,
+    EmailField,
+    NumberField,
+    TextField,
+    UploadField,
+)
 from beffroi.core.countries import country_choices
 from beffroi.core.identifiers import (
     clean_enterprise_number,
@@ -47,11 +54,11 @@ def _choices(definition: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 
 def _text(definition: Mapping[str, Any], common: dict[str, Any]) -> forms.Field:
-    return forms.CharField(max_length=int(definition.get("max_length", 200)), **common)
+    return TextField(max_length=int(definition.get("max_length", 200)), **common)
 
 
 def _textarea(definition: Mapping[str, Any], common: dict[str, Any]) -> forms.Field:
-    return forms.CharField(
+    return TextField(
         max_length=int(definition.get("max_length", 4000)),
         widget=forms.Textarea(attrs={"rows": 5}),
         **common,
@@ -79,7 +86,7 @@ def _yesno(definition: Mapping[str, Any], common: dict[str, Any]) -> forms.Field
 
 
 def _email(definition: Mapping[str, Any], common: dict[str, Any]) -> forms.Field:
-    return forms.EmailField(
+    return EmailField(
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={
@@ -169,7 +176,7 @@ def address_fields(definition: Mapping[str, Any], common: dict[str, Any]) -> dic
             short = part in {"number", "box", "postcode"}
             if short:
                 attrs["class"] = "input--short"
-            fields[f"{field_id}__{part}"] = forms.CharField(
+            fields[f"{field_id}__{part}"] = TextField(
                 label=label,
                 max_length=20 if short else 200,
                 required=False,

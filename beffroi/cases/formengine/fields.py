@@ -14,13 +14,43 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from beffroi.documents.sniff import kind_label, sniff_kind
 
 MAX_UPLOAD_MB = 25
+TOO_LONG = gettext_lazy(
+    "%(limit_value)d caractères au maximum (vous en avez saisi %(show_value)d)."
+)
 
 
-class NumberField(forms.CharField):
+def without_length_attributes(attrs: dict[str, Any]) -> dict[str, Any]:
+    """A widget's attributes without ``maxlength``/``minlength``: a browser cuts
+    a pasted text at ``maxlength`` without a word, and the attribute is not
+    valid on every input type (a date). The server checks the length and says
+    it, keeping what was typed."""
+    return {key: value for key, value in attrs.items() if key not in {"maxlength", "minlength"}}
+
+
+class TextField(forms.CharField):
+    """Text whose length the server checks and explains (nothing is cut)."""
+
+    default_error_messages = {"max_length": TOO_LONG}
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return without_length_attributes(super().widget_attrs(widget))
+
+
+class EmailField(forms.EmailField):
+    """An e-mail address whose length the server checks (see ``TextField``)."""
+
+    default_error_messages = {"max_length": TOO_LONG}
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return without_length_attributes(super().widget_attrs(widget))
+
+
+class NumberField(TextField):
     """A number as people type it in French ("1 250,5"); stored as a decimal string."""
 
     def __init__(self, *, definition: Mapping[str, Any], **kwargs: Any) -> None:
@@ -68,7 +98,7 @@ def _date_bound(bound: str, today: datetime.date) -> datetime.date:
     return datetime.date.fromisoformat(bound)
 
 
-class DateField(forms.CharField):
+class DateField(TextField):
     """A date from the browser's date picker, or typed as 30/07/1985."""
 
     def __init__(self, *, definition: Mapping[str, Any], **kwargs: Any) -> None:
@@ -122,7 +152,7 @@ def parse_date(raw: str) -> datetime.date | None:
         return None
 
 
-class CheckedTextField(forms.CharField):
+class CheckedTextField(TextField):
     """Text checked and normalised by one of core.identifiers' functions."""
 
     def __init__(self, *, checker: Any, **kwargs: Any) -> None:

@@ -8,7 +8,7 @@ hold with or without JavaScript.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django import forms
@@ -18,7 +18,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from beffroi.cases.formengine.building import ADDRESS_PARTS, django_fields
-from beffroi.cases.formengine.prefill import initial_values
+from beffroi.cases.formengine.checks import check_problems
+from beffroi.cases.formengine.prefill import ORGANISATION_CHOSEN, initial_values
+from beffroi.cases.formengine.requirement import (
+    NOT_REQUIRED,
+    Requirement,
+    hint_of,
+    requirement_of,
+)
 from beffroi.catalogue.conditions import evaluate, referenced_fields
 from beffroi.catalogue.definition import Page, ProcedureDefinition
 from beffroi.core.identifiers import clean_postcode
@@ -48,6 +55,9 @@ class FieldView:
     names: tuple[str, ...]
     live_condition: dict[str, Any] | None
     attachments: tuple[Any, ...]
+    requirement: Requirement = NOT_REQUIRED
+    # Its help, length limit and when it becomes required.
+    hint: str = ""
 
     @property
     def id(self) -> str:
@@ -56,6 +66,10 @@ class FieldView:
     @property
     def type(self) -> str:
         return str(self.definition["type"])
+
+    @property
+    def required(self) -> bool:
+        return self.requirement.required
 
 
 class PageForm(forms.Form):
@@ -76,24 +90,18 @@ class PageForm(forms.Form):
         self.page = page
         self.previous_answers = dict(answers)
         self.attachments = {key: tuple(value) for key, value in (attachments or {}).items()}
+        self.page_ids = frozenset(field["id"] for field in page.fields)
+        # Questions the choice of an organisation answered: not asked.
+        self.given = given_answers(page, prefill or {})
         self.views: list[FieldView] = []
-        page_ids = {field["id"] for field in page.fields}
         for definition in page.fields:
+            if definition["id"] in self.given:
+                continue
             condition = definition.get("visible_if")
-            on_this_page = bool(referenced_fields(condition) & page_ids)
+            on_this_page = bool(referenced_fields(condition) & self.page_ids)
             if condition is not None and not on_this_page and not evaluate(condition, answers):
                 continue  # depends on earlier pages only, and does not apply
             built = django_fields(definition) if definition["type"] != "info" else {}
-            shown_required = "required_if" in definition or bool(definition.get("required", True))
-            for name, field in built.items():
-                # Django's own check stays off: whether a question is required
-                # depends on the other answers (see clean). The label says it.
-                if name.endswith("__box"):
-                    field.show_as_required = False  # type: ignore[attr-defined]
-                elif name.endswith("__country"):
-                    field.show_as_required = True  # type: ignore[attr-defined]
-                else:
-                    field.show_as_required = shown_required  # type: ignore[attr-defined]
             self.fields.update(built)
             self.views.append(
                 FieldView(
@@ -103,7 +111,28 @@ class PageForm(forms.Form):
                     attachments=self.attachments.get(definition["id"], ()),
                 )
             )
+        self._show_requirements(self.previous_answers)
         self.initial = {**initial_values(self.views, answers, prefill or {}), **self.initial}
+
+    def _show_requirements(self, answers: Mapping[str, Any]) -> None:
+        """Label each question required or not, as ``answers`` make it."""
+        views = []
+        for view in self.views:
+            requirement = requirement_of(view.definition, self.page_ids, answers)
+            hint = hint_of(self.spec, view.definition, requirement)
+            for name in view.names:
+                # Django's own check stays off: whether a question is required
+                # depends on the other answers (see clean). The label says it.
+                field = self.fields[name]
+                field.show_as_required = _part_required(name, requirement)  # type: ignore[attr-defined]
+                # The label's « (facultatif) » follows the answers in the browser.
+                field.required_live = requirement.live is not None and not name.endswith(  # type: ignore[attr-defined]
+                    ("__box", "__country")
+                )
+                if len(view.names) == 1:
+                    field.help_text = hint
+            views.append(replace(view, requirement=requirement, hint=hint))
+        self.views = views
 
     @property
     def has_attachments(self) -> bool:
@@ -113,13 +142,7 @@ class PageForm(forms.Form):
         """Show the files stored since the form was built (kept even on errors)."""
         self.attachments = {key: tuple(value) for key, value in attachments.items()}
         self.views = [
-            FieldView(
-                definition=view.definition,
-                names=view.names,
-                live_condition=view.live_condition,
-                attachments=self.attachments.get(view.id, ()),
-            )
-            for view in self.views
+            replace(view, attachments=self.attachments.get(view.id, ())) for view in self.views
         ]
 
     def clean(self) -> dict[str, Any]:
@@ -141,13 +164,22 @@ class PageForm(forms.Form):
                 if name not in self.errors:
                     message = REQUIRED_MESSAGES.get(view.type, gettext_lazy("Complétez ce champ."))
                     self.add_error(name, str(message))
+        self._check_pairs(cleaned)
+        self._show_requirements(merged)
         return cleaned
 
+    def _check_pairs(self, cleaned: Mapping[str, Any]) -> None:
+        """The page's checks, on its visible answers and the earlier pages'."""
+        values = {
+            **{k: v for k, v in self.previous_answers.items() if k not in self.page_ids},
+            **self._values(cleaned),
+        }
+        for field_id, message in check_problems(self.spec, self.page, values):
+            if field_id not in self.errors:
+                self.add_error(field_id, message)
+
     def _required(self, view: FieldView, merged: Mapping[str, Any]) -> bool:
-        definition = view.definition
-        if "required_if" in definition:
-            return evaluate(definition["required_if"], merged)
-        return bool(definition.get("required", True))
+        return requirement_of(view.definition, self.page_ids, merged).required
 
     def _is_empty(self, view: FieldView, cleaned: Mapping[str, Any]) -> bool:
         value = cleaned.get(view.names[0])
@@ -207,7 +239,7 @@ class PageForm(forms.Form):
                 )
             if value not in ("", None, []):
                 values[view.id] = value
-        return values
+        return {**values, **self.given}
 
     def page_answers(self) -> dict[str, Any]:
         """The answers of this page's visible questions (files excluded)."""
@@ -241,4 +273,26 @@ class PageForm(forms.Form):
             if view.definition.get("visible_if") is None
             or evaluate(view.definition["visible_if"], merged)
         }
-        return page_ids - shown
+        return page_ids - shown - set(self.given)
+
+
+def _part_required(name: str, requirement: Requirement) -> bool:
+    """Whether one Django field of a question is shown as required: an
+    address's box never is, its country always (it is chosen already)."""
+    if name.endswith("__box"):
+        return False
+    if name.endswith("__country"):
+        return True
+    return requirement.required
+
+
+def given_answers(page: Page, prefill: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers of ``page`` that the choice of an organisation gives
+    (``organisation_answer``), when the request is made for one."""
+    if not prefill.get(ORGANISATION_CHOSEN):
+        return {}
+    return {
+        str(field["id"]): field["organisation_answer"]
+        for field in page.fields
+        if "organisation_answer" in field
+    }

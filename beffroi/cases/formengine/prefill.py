@@ -10,6 +10,10 @@ from beffroi.accounts.actors import Actor, actor_user
 from beffroi.cases.formengine.building import ADDRESS_PARTS
 from beffroi.core.identifiers import format_enterprise_number, format_national_number, format_phone
 
+# In the prefill values: the request is made for an organisation (its card's
+# values follow as "organisation.<name>").
+ORGANISATION_CHOSEN = "organisation"
+
 if TYPE_CHECKING:
     from beffroi.cases.formengine.pageform import FieldView
 
@@ -59,8 +63,10 @@ def prefill_values(user: Actor, organisation: Any = None) -> dict[str, Any]:
             "email": organisation.email,
             "phone": organisation.phone,
             "website": organisation.website,
+            "legal_form": organisation.legal_form,
         }
         values.update({f"organisation.{key}": value for key, value in known.items() if value})
+        values[ORGANISATION_CHOSEN] = True
     return values
 
 

@@ -43,7 +43,26 @@ def definition_problems(
     _check_tracking(definition.get("tracking_check", []), fields, problems)
     _check_routing(definition.get("routing", []), fields, problems)
     _check_options(definition.get("options", {}), fields, problems)
+    _check_organisation_answers(definition, problems)
     return list(problems)
+
+
+def _check_organisation_answers(definition: Mapping[str, Any], problems: Problems) -> None:
+    """A question answered by the choice of an organisation needs a procedure
+    filed for one."""
+    options = definition.get("options")
+    if isinstance(options, Mapping) and options.get("organisation"):
+        return
+    form = definition.get("form")
+    pages = form.get("pages") if isinstance(form, Mapping) else None
+    for page_index, page in enumerate(pages if isinstance(pages, list) else []):
+        page_fields = page.get("fields") if isinstance(page, Mapping) else None
+        for field_index, item in enumerate(page_fields if isinstance(page_fields, list) else []):
+            if isinstance(item, Mapping) and "organisation_answer" in item:
+                problems.add(
+                    f"form.pages[{page_index}].fields[{field_index}].organisation_answer",
+                    "la démarche ne se fait pas au nom d'une organisation (options.organisation)",
+                )
 
 
 def _check_documents(documents: Any, problems: Problems) -> set[str]:

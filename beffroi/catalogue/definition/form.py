@@ -20,6 +20,7 @@ COMMON_FIELD_KEYS = {
     "required_if",
     "visible_if",
     "prefill",
+    "organisation_answer",
 }
 FIELD_TYPES: dict[str, set[str]] = {
     "text": {"max_length"},
@@ -54,6 +55,7 @@ PREFILL_SOURCES = {
     "organisation.email": {"email"},
     "organisation.phone": {"phone"},
     "organisation.website": {"text"},
+    "organisation.legal_form": {"choice"},
 }
 DATE_BOUND = re.compile(r"^(today|past|future|[+-]\d{1,5}|\d{4}-\d{2}-\d{2})$")
 # Keys holding a positive number, whatever the type (a date's bounds are words).
@@ -67,7 +69,10 @@ NUMBER_KEYS = (
     "max_files",
     "max_size_mb",
 )
-PAGE_KEYS = {"id", "title", "intro", "fields", "visible_if"}
+PAGE_KEYS = {"id", "title", "intro", "fields", "visible_if", "checks"}
+# A page's checks compare two answers of the same kind (docs/procedure-definitions.md).
+CHECK_OPERATORS = ("gt", "gte", "lt", "lte")
+CHECKED_TYPES = ("date", "number")
 
 
 @dataclass
@@ -78,6 +83,8 @@ class _FormScan:
     page_ids: set[str] = field(default_factory=set)
     # (path, condition, ids of the fields of earlier pages: None for a field's)
     conditions: list[tuple[str, Any, set[str] | None]] = field(default_factory=list)
+    # (path, checks, ids of the page's fields, types of the fields up to this page)
+    checks: list[tuple[str, Any, set[str], dict[str, str]]] = field(default_factory=list)
 
 
 def check_form(form: Any, problems: Problems) -> dict[str, str]:
@@ -94,6 +101,8 @@ def check_form(form: Any, problems: Problems) -> dict[str, str]:
     for page_index, page in enumerate(pages):
         _check_page(page, f"form.pages[{page_index}]", scan, problems)
     _check_conditions(pages, scan, problems)
+    for path, checks, own, readable in scan.checks:
+        _check_page_checks(checks, path, own, readable, problems)
     return scan.types
 
 
@@ -130,6 +139,43 @@ def _check_page(page: Any, path: str, scan: _FormScan, problems: Problems) -> No
             if key in item:
                 # A field's condition may read any field up to its own page.
                 scan.conditions.append((f"{field_path}.{key}", item[key], None))
+    if "checks" in page:
+        own = {item["id"] for item in page_fields if isinstance(item, Mapping) and "id" in item}
+        scan.checks.append((f"{path}.checks", page["checks"], own, dict(scan.types)))
+
+
+def _check_page_checks(
+    checks: Any, path: str, own: set[str], readable: Mapping[str, str], problems: Problems
+) -> None:
+    """``checks: [{field: end, gte: start, message: …}]``: two answers compared."""
+    if not isinstance(checks, list) or not checks:
+        problems.add(path, "une liste non vide de vérifications est attendue")
+        return
+    for index, check in enumerate(checks):
+        item = f"{path}[{index}]"
+        if not isinstance(check, Mapping):
+            problems.add(item, "une vérification {field, gte: <autre champ>, message} est attendue")
+            continue
+        check_keys(check, {"field", "message", *CHECK_OPERATORS}, item, problems)
+        field_id = check.get("field")
+        if field_id not in own or readable.get(field_id) not in CHECKED_TYPES:
+            problems.add(
+                f"{item}.field", f"champ date ou nombre de cette page attendu (« {field_id} »)"
+            )
+            continue
+        operators = [key for key in CHECK_OPERATORS if key in check]
+        if len(operators) != 1:
+            problems.add(item, f"un seul opérateur est attendu parmi {', '.join(CHECK_OPERATORS)}")
+            continue
+        other = check[operators[0]]
+        if other == field_id or readable.get(other) != readable[field_id]:
+            problems.add(
+                f"{item}.{operators[0]}",
+                f"un autre champ de type {readable[field_id]} de cette page ou d'une page "
+                f"précédente est attendu (« {other} »)",
+            )
+        if "message" in check:
+            check_text(check, "message", item, problems)
 
 
 def _check_conditions(pages: list[Any], scan: _FormScan, problems: Problems) -> None:
@@ -196,7 +242,30 @@ def check_field(item: Any, path: str, problems: Problems) -> str | None:
             f"{path}.prefill", f"préremplissage impossible « {prefill} » pour un champ {field_type}"
         )
     _check_type_keys(item, str(field_type), path, problems)
+    if "organisation_answer" in item:
+        _check_organisation_answer(item, str(field_type), path, problems)
     return str(field_type)
+
+
+def _check_organisation_answer(
+    item: Mapping[str, Any], field_type: str, path: str, problems: Problems
+) -> None:
+    """The answer a request made for an organisation gives (the question is not asked)."""
+    answer = item["organisation_answer"]
+    if field_type == "yesno":
+        if not isinstance(answer, bool):
+            problems.add(f"{path}.organisation_answer", "true ou false est attendu")
+    elif field_type == "choice":
+        values = [c.get("value") for c in item.get("choices") or [] if isinstance(c, Mapping)]
+        if answer not in values:
+            problems.add(
+                f"{path}.organisation_answer",
+                f"une des valeurs des choix est attendue (« {answer} »)",
+            )
+    else:
+        problems.add(
+            f"{path}.organisation_answer", "seul un champ choice ou yesno peut être répondu ainsi"
+        )
 
 
 def _check_type_keys(

@@ -15,6 +15,8 @@ class Page:
     intro: str
     fields: tuple[dict[str, Any], ...]
     visible_if: dict[str, Any] | None
+    # Two answers compared ({field, gte: <other field>, message}), see ``checks``.
+    checks: tuple[dict[str, Any], ...] = ()
 
 
 class ProcedureDefinition:
@@ -30,6 +32,7 @@ class ProcedureDefinition:
                 intro=page.get("intro", ""),
                 fields=tuple(page["fields"]),
                 visible_if=page.get("visible_if"),
+                checks=tuple(page.get("checks", ())),
             )
             for page in form["pages"]
         )
