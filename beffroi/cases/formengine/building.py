@@ -181,6 +181,5 @@ def address_fields(definition: Mapping[str, Any], common: dict[str, Any]) -> dic
                 max_length=20 if short else 200,
                 required=False,
                 widget=forms.TextInput(attrs=attrs),
-                help_text=_("Facultatif.") if part == "box" else "",
             )
     return fields

@@ -12,16 +12,18 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from beffroi.documents.sniff import kind_label, sniff_kind
 
 MAX_UPLOAD_MB = 25
-TOO_LONG = gettext_lazy(
-    "%(limit_value)d caractères au maximum (vous en avez saisi %(show_value)d)."
-)
+
+
+def grouped(number: int) -> str:
+    """A count as French readers write it: 2 000."""
+    return f"{number:,}".replace(",", "\u202f")
 
 
 def without_length_attributes(attrs: dict[str, Any]) -> dict[str, Any]:
@@ -32,22 +34,44 @@ def without_length_attributes(attrs: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in attrs.items() if key not in {"maxlength", "minlength"}}
 
 
+def check_length(value: str, limit: int | None) -> None:
+    if limit is not None and len(value) > limit:
+        raise ValidationError(
+            _("%(limit)s caractères au maximum (vous en avez saisi %(count)s).")
+            % {"limit": grouped(limit), "count": grouped(len(value))},
+            code="max_length",
+        )
+
+
 class TextField(forms.CharField):
     """Text whose length the server checks and explains (nothing is cut)."""
 
-    default_error_messages = {"max_length": TOO_LONG}
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # Checked by ``validate``, with the counts written the French way.
+        self.validators = [v for v in self.validators if not isinstance(v, MaxLengthValidator)]
 
     def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         return without_length_attributes(super().widget_attrs(widget))
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        check_length(str(value or ""), self.max_length)
 
 
 class EmailField(forms.EmailField):
     """An e-mail address whose length the server checks (see ``TextField``)."""
 
-    default_error_messages = {"max_length": TOO_LONG}
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators = [v for v in self.validators if not isinstance(v, MaxLengthValidator)]
 
     def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         return without_length_attributes(super().widget_attrs(widget))
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        check_length(str(value or ""), self.max_length)
 
 
 class NumberField(TextField):

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from beffroi.cases.formengine.fields import grouped
 from beffroi.cases.formengine.wording import describe_requirement
 from beffroi.catalogue.conditions import evaluate, referenced_fields
 from beffroi.catalogue.definition import ProcedureDefinition
@@ -50,8 +51,7 @@ def length_limit(definition: Mapping[str, Any]) -> int | None:
 
 
 def limit_words(limit: int) -> str:
-    count = f"{limit:,}".replace(",", "\u202f")
-    return _("%(count)s caractères au maximum.") % {"count": count}
+    return _("%(count)s caractères au maximum.") % {"count": grouped(limit)}
 
 
 def hint_of(
