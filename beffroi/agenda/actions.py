@@ -68,8 +68,8 @@ from beffroi.agenda.services import (
 from beffroi.cases.history import case_history_add
 from beffroi.cases.models import Case, CaseEvent
 from beffroi.cases.workflow import TransitionRefused, workflow_action
+from beffroi.catalogue.conditions import evaluate
 from beffroi.catalogue.definition import DefinitionContext
-from beffroi.core.conditions import evaluate
 
 
 def _note(case: Case, text: str) -> None:

@@ -20,8 +20,8 @@ from django.core.validators import EmailValidator, URLValidator
 
 from beffroi.agenda.models import LONGEST_DAYS, AgendaEvent, DirectoryEntry
 from beffroi.cases.formengine import visible_fields, visible_pages
+from beffroi.catalogue.conditions import condition_problems, evaluate
 from beffroi.catalogue.definition import DefinitionContext, ProcedureDefinition
-from beffroi.core.conditions import condition_problems, evaluate
 
 # --- Events ------------------------------------------------------------------------
 

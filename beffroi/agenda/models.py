@@ -15,10 +15,11 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from beffroi.cases.formengine import format_address
+from beffroi.core.identifiers import format_phone
+
 
 def _format_address(address: dict[str, Any]) -> str:
-    from beffroi.cases.formengine import format_address
-
     return format_address(address) if address else ""
 
 
@@ -256,8 +257,6 @@ class DirectoryEntry(models.Model):
 
     @property
     def phone_text(self) -> str:
-        from beffroi.core.identifiers import format_phone
-
         return format_phone(self.phone) if self.phone else ""
 
     @property

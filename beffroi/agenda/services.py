@@ -20,7 +20,7 @@ from beffroi.agenda.models import AgendaEvent, DirectoryEntry
 from beffroi.audit.services import audit_event_record
 from beffroi.cases.history import case_history_add
 from beffroi.cases.models import Case, CaseEvent
-from beffroi.core.conditions import evaluate
+from beffroi.catalogue.conditions import evaluate
 from beffroi.core.revisions import revision_bump
 from beffroi.core.text import fold
 

@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from beffroi.catalogue.conditions import CASE_ATTRIBUTES
 from beffroi.catalogue.definition import ProcedureDefinition
+from beffroi.catalogue.selectors import version_spec
 
 
 class Channel(models.TextChoices):
@@ -79,8 +81,6 @@ class Draft(models.Model):
 
     @property
     def spec(self) -> ProcedureDefinition:
-        from beffroi.catalogue.selectors import version_spec
-
         return version_spec(self.version_id)
 
     @property
@@ -191,8 +191,6 @@ class Case(models.Model):
 
     @property
     def spec(self) -> ProcedureDefinition:
-        from beffroi.catalogue.selectors import version_spec
-
         return version_spec(self.version_id)
 
     @property
@@ -249,13 +247,9 @@ class CaseAttributes(Mapping[str, Any]):
         raise KeyError(key)
 
     def __iter__(self) -> Iterator[str]:
-        from beffroi.core.conditions import CASE_ATTRIBUTES
-
         return iter(CASE_ATTRIBUTES)
 
     def __len__(self) -> int:
-        from beffroi.core.conditions import CASE_ATTRIBUTES
-
         return len(CASE_ATTRIBUTES)
 
 

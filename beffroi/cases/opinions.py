@@ -33,8 +33,8 @@ from beffroi.cases.models import Attachment, Case, CaseEvent, Opinion
 from beffroi.cases.notify import notify_service
 from beffroi.cases.selectors import agent_service_ids
 from beffroi.cases.workflow import TransitionRefused, actor_roles, workflow_action
+from beffroi.catalogue.conditions import condition_problems, evaluate
 from beffroi.catalogue.definition import DefinitionContext
-from beffroi.core.conditions import condition_problems, evaluate
 from beffroi.core.workdays import add_working_days
 from beffroi.documents.services import file_store
 from beffroi.municipality.models import Membership, Service

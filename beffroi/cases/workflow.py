@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from beffroi.cases.issuing import case_document_issue
 from beffroi.cases.models import Case, CaseEvent, CaseTimer
 from beffroi.cases.notify import notify_citizen_of_status, notify_service
+from beffroi.catalogue.conditions import evaluate
 from beffroi.catalogue.definition import ActionCheck, ProcedureDefinition, register_action
-from beffroi.core.conditions import evaluate
 from beffroi.core.workdays import add_working_days
 from beffroi.municipality.models import Membership
 

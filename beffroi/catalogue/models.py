@@ -119,7 +119,8 @@ class ProcedureVersion(models.Model):
         return f"{self.procedure.slug} v{self.number}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
+        # A version is written once, when it is published: it has no id before.
+        if self.pk is not None:
             raise RuntimeError("A published procedure version never changes.")
         super().save(*args, **kwargs)
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from beffroi.accounts.actors import Actor
 from beffroi.audit.services import audit_event_record
 from beffroi.catalogue.definition import ProcedureDefinition, definition_problems
 from beffroi.catalogue.loader import SHIPPED_DIR, DefinitionError, ProcedureData, read_catalogue
@@ -39,7 +40,7 @@ def _known_field_types(procedure: Procedure) -> dict[str, str]:
 
 
 def procedure_version_publish(
-    *, actor: Any, procedure: Procedure, definition: dict[str, Any], source: str
+    *, actor: Actor, procedure: Procedure, definition: dict[str, Any], source: str
 ) -> ProcedureVersion | None:
     """Publish ``definition`` as the procedure's next version, if it changed.
 
@@ -105,7 +106,7 @@ class _Upserted:
 
 
 def _procedure_upsert(
-    *, actor: Any, data: ProcedureData, category: Category, service: Service
+    *, actor: Actor, data: ProcedureData, category: Category, service: Service
 ) -> _Upserted:
     values = _procedure_values(data, category, service)
     procedure = Procedure.objects.filter(slug=data.slug).first()
@@ -145,7 +146,7 @@ def _services_of(procedures: list[ProcedureData]) -> dict[str, Service]:
 
 
 @transaction.atomic
-def procedure_import(*, actor: Any, data: ProcedureData) -> Procedure:
+def procedure_import(*, actor: Actor, data: ProcedureData) -> Procedure:
     """Create or update one procedure (its category must exist) from its file."""
     services = _services_of([data])
     category = Category.objects.filter(slug=data.category).first()
@@ -161,7 +162,7 @@ def procedure_import(*, actor: Any, data: ProcedureData) -> Procedure:
 
 
 @transaction.atomic
-def catalogue_import(*, actor: Any, directory: Path = SHIPPED_DIR) -> ImportReport:
+def catalogue_import(*, actor: Actor, directory: Path = SHIPPED_DIR) -> ImportReport:
     """Create or update categories and procedures from definition files.
 
     Everything is checked before anything is written: a catalogue with one

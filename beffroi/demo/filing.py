@@ -6,6 +6,7 @@ from collections import deque
 from collections.abc import Mapping
 from typing import Any
 
+from beffroi.cases.formengine import prefill_values
 from beffroi.cases.models import Case, Channel
 from beffroi.cases.services import SentPage, case_submit, case_transition, draft_new, draft_start
 from beffroi.catalogue.definition import ProcedureDefinition
@@ -38,7 +39,9 @@ def file_sample_case(
         "organisation": organisation,
     }
     spec = draft_new(**who).spec
-    answers, files = sample_answers(spec, overrides)
+    # What the form would prefill: the applicant's profile, the organisation's card.
+    prefill = prefill_values(applicant, organisation)
+    answers, files = sample_answers(spec, overrides, prefill=prefill)
     # Every answer at once, as if sent on the last page.
     everything = SentPage(
         page_id=spec.pages[-1].id,

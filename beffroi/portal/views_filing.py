@@ -110,16 +110,7 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
     first_page = sent and FIRST_PAGE_MARK in request.POST
     typed_key = f"{_TYPED_FIRST_PAGE}:{procedure.slug}"
     if not request.user.is_authenticated and not procedure.allows_anonymous:
-        if not first_page:
-            return redirect_to_login(procedure.get_absolute_url())
-        # The session ran out on the first page: what was typed waits in
-        # the session (kept through the login) and fills the page again.
-        request.session[typed_key] = _raw(request)
-        messages.info(
-            request,
-            _("Votre session a expiré. Connectez-vous : ce que vous aviez saisi est conservé."),
-        )
-        return redirect_to_login(request.get_full_path())
+        return _login_first(request, procedure, typed_key if first_page else None)
     # The association comes in the address (the procedure page's form is a
     # GET); an older procedure page posted it.
     choice = request.POST.get("on_behalf", "") if sent and not first_page else ""
@@ -144,19 +135,12 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
             typed = request.session.pop(typed_key, None) if request.user.is_authenticated else None
             if typed:
                 form_kwargs["initial"] = _initial_from_raw(typed)
-            return _render_page(request, draft, spec_page, PageForm(**form_kwargs))
-        if first_page:
-            form = PageForm(request.POST, request.FILES, **form_kwargs)
-            valid = form.is_valid()
-            page_sent = SentPage(
-                page_id=spec_page.id,
-                raw=_raw(request),
-                answers=form.page_answers() if valid else None,
-                hidden=form.hidden_field_ids() if valid else (),
-                uploads=_uploads(form),
-            )
-        else:
-            page_sent = None
+            return _render_page(request, draft, spec_page, PageForm(**form_kwargs), opening=True)
+        page_sent = (
+            _sent(request, spec_page.id, PageForm(request.POST, request.FILES, **form_kwargs))
+            if first_page
+            else None
+        )
         draft = draft_start(
             actor=request.user,
             procedure=procedure,
@@ -174,6 +158,33 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
     if draft.owner_id is None:
         remember_draft(request, response, draft)
     return response
+
+
+def _login_first(request: HttpRequest, procedure: Any, typed_key: str | None) -> HttpResponse:
+    """To the login, for a procedure that needs an account; ``typed_key``:
+    where to keep the first page the visitor sent when their session ran out."""
+    if typed_key is None:
+        return redirect_to_login(procedure.get_absolute_url())
+    # The session ran out on the first page: what was typed waits in the
+    # session (kept through the login) and fills the page again.
+    request.session[typed_key] = _raw(request)
+    messages.info(
+        request,
+        _("Votre session a expiré. Connectez-vous : ce que vous aviez saisi est conservé."),
+    )
+    return redirect_to_login(request.get_full_path())
+
+
+def _sent(request: HttpRequest, page_id: str, form: PageForm) -> SentPage:
+    """A page as sent: what was typed, and its answers when it validates."""
+    valid = form.is_valid()
+    return SentPage(
+        page_id=page_id,
+        raw=_raw(request),
+        answers=form.page_answers() if valid else None,
+        hidden=form.hidden_field_ids() if valid else (),
+        uploads=_uploads(form),
+    )
 
 
 @require_GET
@@ -247,17 +258,7 @@ def page(request: HttpRequest, draft_id: uuid.UUID, page_id: str) -> HttpRespons
         and str(draft_id) not in drafts
         and (stranded := _owner_needed(request, draft_id))
     ):
-        # The session ran out while the citizen typed: keep what they typed
-        # in their draft, and bring them back to it once logged in.
-        spec_page = stranded.spec.page(page_id)
-        if spec_page is not None:
-            draft_keep_typing(draft=stranded, page_id=page_id, raw=_raw(request))
-        url = reverse("portal:draft_page", args=[draft_id, page_id])
-        messages.info(
-            request,
-            _("Votre session a expiré. Connectez-vous : ce que vous aviez saisi est conservé."),
-        )
-        return redirect_to_login(url)
+        return _keep_typing(request, stranded, page_id)
     draft = _draft(request, draft_id, drafts)
     if draft.is_submitted:
         return redirect("portal:draft_check", draft_id=draft.pk)
@@ -280,29 +281,9 @@ def page(request: HttpRequest, draft_id: uuid.UUID, page_id: str) -> HttpRespons
     }
     if request.method == "POST":
         form = PageForm(request.POST, request.FILES, **form_kwargs)
-        valid = form.is_valid()
-        removal = parse_id(request.POST.get("remove", ""))
-        full = draft_page_send(
-            actor=request.user,
-            draft=draft,
-            page=SentPage(
-                page_id=page_id,
-                raw=_raw(request),
-                answers=form.page_answers() if valid else None,
-                hidden=form.hidden_field_ids() if valid else (),
-                uploads=_uploads(form),
-            ),
-            files=files,
-            remove=removal,
-        )
-        if removal is not None:
-            messages.success(request, _("Le fichier a été retiré."))
-            return redirect("portal:draft_page", draft_id=draft.pk, page_id=page_id)
-        for field_id in full:
-            form.add_error(field_id, _("Vous avez déjà joint le nombre maximum de fichiers."))
-        if valid and not full:
-            return _next(draft, page_id, request.POST.get("action"))
-        form.refresh_attachments(_attachments(draft, spec_page))
+        done = _page_send(request, draft, spec_page, form, files)
+        if done is not None:
+            return done
     elif page_id in draft.raw_pages:
         # Typed earlier and not saved yet: shown exactly as typed, with its
         # messages when it was a failed attempt.
@@ -318,8 +299,45 @@ def page(request: HttpRequest, draft_id: uuid.UUID, page_id: str) -> HttpRespons
     return _render_page(request, draft, spec_page, form)
 
 
+def _keep_typing(request: HttpRequest, stranded: Draft, page_id: str) -> HttpResponse:
+    """The session ran out while the citizen typed: keep what they typed in
+    their draft, and bring them back to it once logged in."""
+    spec_page = stranded.spec.page(page_id)
+    if spec_page is not None:
+        draft_keep_typing(draft=stranded, page_id=page_id, raw=_raw(request))
+    url = reverse("portal:draft_page", args=[stranded.pk, page_id])
+    messages.info(
+        request,
+        _("Votre session a expiré. Connectez-vous : ce que vous aviez saisi est conservé."),
+    )
+    return redirect_to_login(url)
+
+
+def _page_send(
+    request: HttpRequest,
+    draft: Draft,
+    spec_page: Any,
+    form: PageForm,
+    files: dict[str, list[int]] | None,
+) -> HttpResponse | None:
+    """Save a sent page: where to go next, or None to show it again (its
+    messages in ``form``, its files kept)."""
+    removal = parse_id(request.POST.get("remove", ""))
+    sent = _sent(request, spec_page.id, form)
+    full = draft_page_send(actor=request.user, draft=draft, page=sent, files=files, remove=removal)
+    if removal is not None:
+        messages.success(request, _("Le fichier a été retiré."))
+        return redirect("portal:draft_page", draft_id=draft.pk, page_id=spec_page.id)
+    for field_id in full:
+        form.add_error(field_id, _("Vous avez déjà joint le nombre maximum de fichiers."))
+    if sent.answers is not None and not full:
+        return _next(draft, spec_page.id, request.POST.get("action"))
+    form.refresh_attachments(_attachments(draft, spec_page))
+    return None
+
+
 def _render_page(
-    request: HttpRequest, draft: Draft, spec_page: Any, form: PageForm
+    request: HttpRequest, draft: Draft, spec_page: Any, form: PageForm, *, opening: bool = False
 ) -> HttpResponse:
     pages = visible_pages(draft.spec, draft.answers)
     position = next((i for i, p in enumerate(pages) if p.id == spec_page.id), 0)
@@ -338,8 +356,9 @@ def _render_page(
             "page_count": len(pages),
             "previous": previous,
             "warning": warning,
-            # A new request's first page: sending it opens the draft.
-            "opening": draft.created_at is None,
+            # A new request's first page (its draft not saved yet): sending
+            # it opens the draft.
+            "opening": opening,
         },
     )
 

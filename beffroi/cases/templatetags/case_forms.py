@@ -28,8 +28,7 @@ def json_attr(value: Any) -> str:
 
 @register.filter
 def is_required(view: FieldView) -> bool:
-    definition = view.definition
-    return "required_if" not in definition and bool(definition.get("required", True))
+    return view.required
 
 
 @register.filter

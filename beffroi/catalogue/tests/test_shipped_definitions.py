@@ -19,11 +19,11 @@ import pytest
 from django.template import Context
 from django.test import TestCase
 
+from beffroi.catalogue.conditions import evaluate
 from beffroi.catalogue.definition import TEMPLATE_ENGINE, ProcedureDefinition
 from beffroi.catalogue.loader import SHIPPED_DIR, DefinitionError, ProcedureData, read_catalogue
 from beffroi.catalogue.models import Procedure
 from beffroi.catalogue.services import catalogue_import
-from beffroi.core.conditions import evaluate
 from beffroi.demo.loading import load_services
 
 PILOT_1 = {

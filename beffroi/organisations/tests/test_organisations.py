@@ -176,7 +176,7 @@ class BusinessTests(PersonaTestCase):
         case_transition(actor=agent, case=case, transition_id="approve")
         business = Organisation.objects.get(kind=Organisation.Kind.BUSINESS)
         assert business.name == "Boulangerie du Beffroi"
-        assert business.enterprise_number == "0207373429"
+        assert business.enterprise_number == case.answers["enterprise_number"]
         member = business.members.get()
         assert (member.user, member.role) == (self.citizen, OrganisationMember.Role.REPRESENTATIVE)
         procedure = Procedure.objects.get(slug="gerer-page-commerce")

@@ -124,18 +124,15 @@ class EventRequestJourneyTests(BrowserTestCase):
         marie.get_by_label("Prénom").fill("Marie")
         marie.get_by_label("Nom de famille").fill("Dubois")
         marie.get_by_label("Adresse e-mail").fill(self.people["citizen"].email)
-        self.choose(
-            marie,
-            "Vous organisez cet événement…",
-            "Au nom d'une association, d'un comité, d'une entreprise ou d'une école",
-        )
+        # Filed in the association's name: whether it organises is not asked again.
+        assert not marie.get_by_text("Vous organisez cet événement…").count()
         self.next_page(marie)
         # The organiser's page comes from the association's validated card.
         assert (
             marie.get_by_label("Nom de l'organisation").input_value()
             == "Comité de quartier Saint-Piat"
         )
-        marie.get_by_label("Forme juridique").select_option("de_fait")
+        assert marie.get_by_label("Forme juridique").input_value() == "de_fait"
         self.next_page(marie)
         marie.get_by_label("Prénom").fill("Pierre")
         marie.get_by_label("Nom de famille").fill("Vandamme")

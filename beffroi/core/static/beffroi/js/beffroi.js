@@ -8,10 +8,13 @@
   if (summary) { summary.focus(); }
 
   // Questions that depend on another answer of the same page: shown only when
-  // they apply. The server decides anyway; this only saves reading.
-  var questions = document.querySelectorAll("[data-visible-if]");
-  if (!questions.length) { return; }
-  var form = questions[0].closest("form");
+  // they apply, and labelled « (facultatif) » only while they are not
+  // required. The server decides anyway; this only saves reading.
+  var shown = document.querySelectorAll("[data-visible-if]");
+  var required = document.querySelectorAll("[data-required-if]");
+  var first = shown[0] || required[0];
+  if (!first) { return; }
+  var form = first.closest("form");
   if (!form) { return; }
 
   function value(name) {
@@ -20,6 +23,8 @@
     inputs.forEach(function (input) {
       if (input.type === "radio" || input.type === "checkbox") {
         if (input.checked) { values.push(input.value); }
+      } else if (input.type === "file") {
+        if (input.files && input.files.length) { values.push("new"); }
       } else if (input.value !== "") {
         values.push(input.value);
       }
@@ -31,6 +36,23 @@
     if (expected === true) { return "yes"; }
     if (expected === false) { return "no"; }
     return String(expected);
+  }
+
+  // A number as people type it ("1 250,5") or an ISO date, to compare; null otherwise.
+  function comparable(text) {
+    var raw = String(text).trim();
+    if (/^\d{4}-\d{2}-\d{2}$/.test(raw)) { return raw; }
+    var number = raw.replace(/[\s\u00a0\u202f]/g, "").replace(",", ".");
+    if (number !== "" && !isNaN(Number(number))) { return Number(number); }
+    return null;
+  }
+
+  function ordered(given, operand, test) {
+    if (!given.length) { return false; }
+    var left = comparable(given[0]);
+    var right = comparable(operand);
+    if (left === null || right === null || typeof left !== typeof right) { return false; }
+    return test(left, right);
   }
 
   function holds(condition) {
@@ -45,14 +67,29 @@
     if ("in" in condition) { return condition["in"].map(normalise).some(function (v) { return given.indexOf(v) !== -1; }); }
     if ("not_in" in condition) { return !condition.not_in.map(normalise).some(function (v) { return given.indexOf(v) !== -1; }); }
     if ("contains" in condition) { return given.indexOf(normalise(condition.contains)) !== -1; }
+    if ("gt" in condition) { return ordered(given, condition.gt, function (a, b) { return a > b; }); }
+    if ("gte" in condition) { return ordered(given, condition.gte, function (a, b) { return a >= b; }); }
+    if ("lt" in condition) { return ordered(given, condition.lt, function (a, b) { return a < b; }); }
+    if ("lte" in condition) { return ordered(given, condition.lte, function (a, b) { return a <= b; }); }
     return true; // comparisons the browser cannot judge: keep the question visible
   }
 
+  function read(element, attribute) {
+    try { return JSON.parse(element.getAttribute(attribute)); } catch (e) { return null; }
+  }
+
   function refresh() {
-    questions.forEach(function (question) {
-      var condition;
-      try { condition = JSON.parse(question.getAttribute("data-visible-if")); } catch (e) { return; }
-      question.hidden = !holds(condition);
+    shown.forEach(function (question) {
+      var condition = read(question, "data-visible-if");
+      if (condition) { question.hidden = !holds(condition); }
+    });
+    required.forEach(function (question) {
+      var condition = read(question, "data-required-if");
+      if (!condition) { return; }
+      var now = holds(condition);
+      question.querySelectorAll("[data-optional-mark]").forEach(function (mark) {
+        mark.hidden = now;
+      });
     });
   }
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
+from operator import ge, gt, le, lt
 from typing import Any
 
 from django.utils import timezone
@@ -20,6 +21,12 @@ DATE_WINDOWS = ("days_from_today_lt", "days_from_today_gte")
 SUBJECT_KEYS = ("field", "case")
 CASE_ATTRIBUTES = ("channel", "status", "service", "opinions_pending", "opinions_unfavourable")
 Condition = Mapping[str, Any]
+ORDERINGS: dict[str, Callable[[Any, Any], bool]] = {
+    "gt": gt,
+    "gte": ge,
+    "lt": lt,
+    "lte": le,
+}
 
 
 def _is_empty(value: Any) -> bool:
@@ -108,15 +115,16 @@ def evaluate(
         return value not in condition["not_in"]
     if "contains" in condition:
         return isinstance(value, list) and condition["contains"] in value
-    for operator, test in (
-        ("gt", lambda a, b: a > b),
-        ("gte", lambda a, b: a >= b),
-        ("lt", lambda a, b: a < b),
-        ("lte", lambda a, b: a <= b),
-    ):
+    for operator in ORDERINGS:
         if operator in condition:
-            return _ordered(value, condition[operator], test)
+            return compare(value, operator, condition[operator])
     return False
+
+
+def compare(left: Any, operator: str, right: Any) -> bool:
+    """Whether ``left`` is gt, gte, lt or lte ``right``: numbers compare as
+    decimals and ISO dates as dates; values of different kinds never do."""
+    return _ordered(left, right, ORDERINGS[operator])
 
 
 def condition_problems(
@@ -145,6 +153,13 @@ def condition_problems(
         return condition_problems(
             condition["not"], fields=fields, path=f"{path}.not", allow_case=allow_case
         )
+    return _comparison_problems(condition, fields=fields, path=path, allow_case=allow_case)
+
+
+def _comparison_problems(
+    condition: Mapping[str, Any], *, fields: Mapping[str, str], path: str, allow_case: bool
+) -> list[str]:
+    """The problems of one comparison: a subject, one operator, its operand."""
     subjects = [key for key in SUBJECT_KEYS if key in condition]
     if len(subjects) != 1:
         return [f"{path}: indiquez « field » (une réponse) ou « case » (le dossier)"]

@@ -1,0 +1,38 @@
+"""The demo's sample requests are coherent: each applicant's request carries
+their own name, and an association's request its own card."""
+
+from __future__ import annotations
+
+from django.test import TestCase
+
+from beffroi.cases.models import Case
+from beffroi.demo.loading import load_demo
+
+
+class DemoRequestsTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        load_demo()
+
+    def test_the_associations_event_request_is_filed_by_luc_for_the_committee(self) -> None:
+        case = Case.objects.get(procedure__slug="demande-de-manifestation")
+        answers = case.answers
+        assert case.applicant is not None
+        assert case.applicant.first_name == "Luc"
+        assert (answers["applicant_first_name"], answers["applicant_last_name"]) == (
+            "Luc",
+            "Martin",
+        )
+        assert case.organisation is not None
+        assert (
+            answers["org_name"] == case.organisation.name == "Comité des fêtes du Quai Notre-Dame"
+        )
+        assert answers["org_legal_form"] == case.organisation.legal_form
+        assert int(answers["attendance"]) >= 100
+
+    def test_every_request_names_its_own_applicant(self) -> None:
+        for case in Case.objects.filter(applicant__isnull=False).select_related("applicant"):
+            first_name = case.answers.get("applicant_first_name")
+            assert case.applicant is not None
+            if first_name is not None:
+                assert first_name == case.applicant.first_name, case.reference
