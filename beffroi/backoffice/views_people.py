@@ -11,13 +11,12 @@ from beffroi.accounts.models import User
 from beffroi.audit.services import access_record
 from beffroi.backoffice.decorators import agent_required
 from beffroi.cases.selectors import cases_visible_to_agent
+from beffroi.mail.selectors import mail_items_linked_to
 from beffroi.organisations.models import Organisation
 
 
 def _related_mail(request: HttpRequest, **link: object) -> list[object]:
     """The mail items linked to the person or organisation, that the agent may see."""
-    from beffroi.mail.selectors import mail_items_linked_to
-
     return list(mail_items_linked_to(request.user, **link)[:100])
 
 

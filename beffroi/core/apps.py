@@ -12,3 +12,4 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Each app's tasks.py registers its background and periodic jobs.
         autodiscover_modules("tasks")
+        from beffroi.core import checks  # noqa: F401  (registers the deploy checks)

@@ -11,10 +11,18 @@ from django.db import transaction
 
 from beffroi.accounts.models import User
 from beffroi.accounts.services import user_create
+from beffroi.cases.models import Case
+from beffroi.cases.services import case_assign, case_transition
+from beffroi.catalogue.models import Procedure
 from beffroi.catalogue.services import ImportReport, catalogue_import
+from beffroi.demo.filing import file_sample_case
 from beffroi.demo.personas import DEMO_PASSWORD, PERSONAS, Persona
+from beffroi.mail.intake import email_register, web_form_register
+from beffroi.mail.models import MailItem
+from beffroi.mail.services import mail_reference_data_load
 from beffroi.municipality.models import Municipality, Service
 from beffroi.municipality.services import membership_grant, municipality_update, service_upsert
+from beffroi.organisations.models import Organisation
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -67,11 +75,6 @@ def load_demo_cases() -> int:
 
     Only on a database without cases: the demo never touches real work.
     """
-    from beffroi.cases.models import Case
-    from beffroi.cases.services import case_assign, case_transition
-    from beffroi.catalogue.models import Procedure
-    from beffroi.demo.filing import file_sample_case
-
     if Case.objects.exists():
         return 0
     marie = _persona("marie.dubois@demo.beffroi.test")
@@ -138,8 +141,6 @@ Le secretariat du club
 
 def _load_mail() -> None:
     """Two letters waiting in the mail office, one from the portal's contact form."""
-    from beffroi.mail.intake import email_register, web_form_register
-    from beffroi.mail.models import MailItem
 
     if MailItem.objects.exists():
         return
@@ -159,9 +160,6 @@ def _load_mail() -> None:
 
 def _load_pilot_two(procedure: Any) -> None:
     """An association, its event request awaiting opinions, the agenda and a shop."""
-    from beffroi.cases.services import case_transition
-    from beffroi.demo.filing import file_sample_case
-    from beffroi.organisations.models import Organisation
 
     luc = _persona("luc.martin@demo.beffroi.test")
     marie = _persona("marie.dubois@demo.beffroi.test")
@@ -217,7 +215,6 @@ def _load_pilot_two(procedure: Any) -> None:
 @transaction.atomic
 def load_demo() -> ImportReport:
     """Idempotent: loads what is missing and keeps what exists."""
-    from beffroi.mail.services import mail_reference_data_load
 
     load_municipality()
     load_services()

@@ -4,7 +4,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from beffroi.cases.models import Case
 from beffroi.documents.codes import is_verification_code, normalise_verification_code
 from beffroi.documents.models import IssuedDocument
 
@@ -34,9 +33,9 @@ def issued_document_by_sha256(sha256: str) -> IssuedDocument | None:
     )
 
 
-def issued_documents_for_case(case: Case) -> QuerySet[IssuedDocument]:
+def issued_documents_for_case(case_id: int) -> QuerySet[IssuedDocument]:
     return (
-        IssuedDocument.objects.filter(case=case)
+        IssuedDocument.objects.filter(case_id=case_id)
         .select_related("file", "service")
         .order_by("-issued_at", "-id")
     )

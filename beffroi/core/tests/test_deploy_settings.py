@@ -8,23 +8,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def test_production_settings_pass_the_deploy_check() -> None:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key
-        not in {"DEBUG", "BEFFROI_DEMO", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    }
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "beffroi.settings",
-            "SECRET_KEY": "k" * 20 + "-production-secret-9f8e7d6c5b4a3210zyxwvu",
-            "ALLOWED_HOSTS": "eguichet.tournai.be",
-            "BEFFROI_HTTPS": "true",
-            "SITE_URL": "https://eguichet.tournai.be",
-        }
-    )
-    result = subprocess.run(
+# What production sets (docs/operations.md); a test takes one away.
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "beffroi.settings",
+    "SECRET_KEY": "k" * 20 + "-production-secret-9f8e7d6c5b4a3210zyxwvu",
+    "ALLOWED_HOSTS": "eguichet.tournai.be",
+    "BEFFROI_HTTPS": "true",
+    "SITE_URL": "https://eguichet.tournai.be",
+    "CACHE_URL": "redis://127.0.0.1:6379/0",
+}
+UNSET = {"DEBUG", "BEFFROI_DEMO", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
+def deploy_check(
+    *, without: tuple[str, ...] = (), **extra: str
+) -> subprocess.CompletedProcess[str]:
+    """``check --deploy`` (warnings fail it) with production's settings."""
+    env = {key: value for key, value in os.environ.items() if key not in UNSET | set(without)}
+    env.update({key: value for key, value in PRODUCTION.items() if key not in without})
+    env.update(extra)
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env=env,
@@ -32,6 +35,10 @@ def test_production_settings_pass_the_deploy_check() -> None:
         text=True,
         check=False,
     )
+
+
+def test_production_settings_pass_the_deploy_check() -> None:
+    result = deploy_check()
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -48,3 +55,9 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_without_a_shared_cache_is_warned() -> None:
+    result = deploy_check(without=("CACHE_URL",))
+    assert result.returncode != 0
+    assert "beffroi.W001" in result.stdout + result.stderr

@@ -36,3 +36,23 @@ class DemoRequestsTests(TestCase):
             assert case.applicant is not None
             if first_name is not None:
                 assert first_name == case.applicant.first_name, case.reference
+
+
+class DemoServicesTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        load_demo()
+
+    def test_every_service_of_the_demo_has_someone_to_log_in_as(self) -> None:
+        from beffroi.municipality.models import Service
+
+        empty = Service.objects.filter(memberships__isnull=True).values_list("code", flat=True)
+        assert not list(empty)
+
+    def test_every_opinion_the_sample_requests_wait_for_has_an_agent_to_give_it(self) -> None:
+        from beffroi.cases.models import Opinion
+
+        pending = Opinion.objects.filter(given_at__isnull=True).select_related("service")
+        assert pending.exists()
+        for opinion in pending:
+            assert opinion.service.memberships.exists(), opinion.service.code

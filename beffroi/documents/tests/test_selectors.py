@@ -58,7 +58,7 @@ class SelectorTests(TestCase):
         assert issued_document_by_sha256("not a hash") is None
 
     def test_a_cases_documents_come_newest_first(self) -> None:
-        assert list(issued_documents_for_case(self.case)) == [self.second, self.first]
+        assert list(issued_documents_for_case(self.case.pk)) == [self.second, self.first]
 
     def test_a_citizen_sees_only_the_documents_of_their_own_cases(self) -> None:
         assert list(issued_documents_for_citizen(self.citizen)) == [self.second, self.first]
