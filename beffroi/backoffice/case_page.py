@@ -22,7 +22,7 @@ from beffroi.cases.formengine import answer_rows, late_request
 from beffroi.cases.models import Case
 from beffroi.cases.opinions import can_request_opinions
 from beffroi.cases.selectors import case_history, get_case_for_agent
-from beffroi.cases.workflow import transitions_available
+from beffroi.cases.workflow import transitions_available, transitions_waiting
 from beffroi.core.workdays import add_working_days
 from beffroi.documents.models import IssuedDocument
 from beffroi.municipality.models import Service
@@ -60,6 +60,7 @@ def case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, An
         "notes": case.notes.select_related("author"),
         "documents": IssuedDocument.objects.filter(case=case).select_related("service"),
         "transitions": available,
+        "waiting": transitions_waiting(case, request.user),
         "transition_form": forms.get("transition_form")
         or TransitionForm(initial={"lock_version": case.lock_version}),
         "assign_form": forms.get("assign_form")

@@ -240,6 +240,8 @@ class CaseAttributes(Mapping[str, Any]):
             return case.status
         if key == "service":
             return case.service.code
+        if key == "opinions_requested":
+            return case.opinions.count()
         if key == "opinions_pending":
             return case.opinions.filter(given_at__isnull=True).count()
         if key == "opinions_unfavourable":

@@ -35,6 +35,7 @@ from beffroi.cases.workflow import (
     enter_status,
     initial_deadline,
     insert_in_first_status,
+    requirement_unmet,
     route_service_code,
     transitions_available,
 )
@@ -484,8 +485,9 @@ def case_transition(
     transition = case.spec.transitions.get(transition_id)
     allowed = {t["id"] for t in transitions_available(case, None if as_authority else actor)}
     if transition is None or transition_id not in allowed:
+        unmet = requirement_unmet(case, transition) if transition is not None else None
         raise TransitionRefused(
-            _("Cette action n'est pas possible pour ce dossier dans son état actuel.")
+            unmet or _("Cette action n'est pas possible pour ce dossier dans son état actuel.")
         )
     comment = comment.strip()
     mode = transition.get("comment", "optional")

@@ -62,12 +62,32 @@ def transitions_available(
     case: Case, actor: Any, roles: set[str] | None = None
 ) -> list[dict[str, Any]]:
     """The transitions ``actor`` may take on ``case`` now (None: the system)."""
+    return [t for t, unmet in _transitions_applying(case, actor, roles) if unmet is None]
+
+
+def transitions_waiting(case: Case, actor: Any) -> list[tuple[dict[str, Any], str]]:
+    """The transitions ``actor`` could take once their requirements are met,
+    each with what it still waits for (the case page says so)."""
+    return [(t, unmet) for t, unmet in _transitions_applying(case, actor, None) if unmet]
+
+
+def requirement_unmet(case: Case, transition: Mapping[str, Any]) -> str | None:
+    """Why ``transition`` cannot be taken yet (its first unmet ``requires``), or None."""
+    for requirement in transition.get("requires", []):
+        if not evaluate(requirement["when"], case.answers, case=case.condition_context()):
+            return str(requirement["message"])
+    return None
+
+
+def _transitions_applying(
+    case: Case, actor: Any, roles: set[str] | None
+) -> list[tuple[dict[str, Any], str | None]]:
     if case.is_closed:
         return []
     if actor is not None and roles is None:
         roles = actor_roles(actor, case)
     return [
-        transition
+        (transition, requirement_unmet(case, transition))
         for transition in transitions_offered(case.spec, case.status, roles)
         if evaluate(transition.get("when"), case.answers, case=case.condition_context())
     ]
@@ -249,7 +269,8 @@ def enter_status(
     changed += _on_enter(case, status, actor, now)
     case.lock_version += 1  # the caller holds the row lock
     case.save(update_fields=[*dict.fromkeys(changed), "lock_version", "updated_at"])
-    if notify:
+    # A status may be passed in silence; a comment written for the citizen never is.
+    if notify and (status.get("notify_citizen", True) or comment):
         notify_citizen_of_status(case, comment=comment)
 
 

@@ -19,7 +19,14 @@ from django.utils import timezone
 COMPARISONS = ("equals", "not_equals", "in", "not_in", "contains", "gt", "gte", "lt", "lte")
 DATE_WINDOWS = ("days_from_today_lt", "days_from_today_gte")
 SUBJECT_KEYS = ("field", "case")
-CASE_ATTRIBUTES = ("channel", "status", "service", "opinions_pending", "opinions_unfavourable")
+CASE_ATTRIBUTES = (
+    "channel",
+    "status",
+    "service",
+    "opinions_requested",
+    "opinions_pending",
+    "opinions_unfavourable",
+)
 Condition = Mapping[str, Any]
 ORDERINGS: dict[str, Callable[[Any, Any], bool]] = {
     "gt": gt,

@@ -54,6 +54,7 @@ STATUS_KEYS = {
     "next_step",
     "final",
     "waits_for_citizen",
+    "notify_citizen",
     "on_enter",
     "timers",
     "college",
@@ -108,7 +109,7 @@ def _check_status(
         return
     ids.append(status_id)
     check_text(status, "label", path, problems)
-    for flag in ("final", "waits_for_citizen"):
+    for flag in ("final", "waits_for_citizen", "notify_citizen"):
         if flag in status and not isinstance(status[flag], bool):
             problems.add(f"{path}.{flag}", "true ou false est attendu")
     if status.get("final") and status.get("waits_for_citizen"):
@@ -142,7 +143,18 @@ def _check_actions(actions: Any, path: str, context: DefinitionContext, problems
                 problems.add(item, problem)
 
 
-TRANSITION_KEYS = {"id", "label", "from", "to", "roles", "comment", "when", "style", "authority"}
+TRANSITION_KEYS = {
+    "id",
+    "label",
+    "from",
+    "to",
+    "roles",
+    "comment",
+    "when",
+    "requires",
+    "style",
+    "authority",
+}
 
 
 def _check_transitions(
@@ -200,6 +212,26 @@ def _check_transition(
         problems.add(f"{path}.style", "primary, secondary ou danger")
     if "when" in transition:
         problems.extend(condition_problems(transition["when"], fields=fields, path=f"{path}.when"))
+    if "requires" in transition:
+        _check_requirements(transition["requires"], f"{path}.requires", fields, problems)
+
+
+def _check_requirements(
+    requirements: Any, path: str, fields: Mapping[str, str], problems: Problems
+) -> None:
+    """``requires: [{when: <condition>, message: <why not yet>}]``: the action
+    is shown, and refused with ``message`` until each condition holds."""
+    if not isinstance(requirements, list) or not requirements:
+        problems.add(path, "une liste de conditions {when, message} est attendue")
+        return
+    for index, requirement in enumerate(requirements):
+        item = f"{path}[{index}]"
+        if not isinstance(requirement, Mapping) or "when" not in requirement:
+            problems.add(item, "une condition « when » et son « message » sont attendus")
+            continue
+        check_keys(requirement, {"when", "message"}, item, problems)
+        check_text(requirement, "message", item, problems)
+        problems.extend(condition_problems(requirement["when"], fields=fields, path=f"{item}.when"))
 
 
 COLLEGE_DECISIONS = ("authorised", "authorised_with_conditions", "refused")
