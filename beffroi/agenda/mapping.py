@@ -42,7 +42,7 @@ EVENT_FIELDS: dict[str, set[str]] = {
     "organiser_contact": {"text", "email", "phone"},
 }
 # Parameters that hold a condition (docs/procedure-definitions.md).
-EVENT_CONDITIONS = ("when", "free", "organiser_consent")
+EVENT_CONDITIONS = ("when", "free", "organiser_consent", "address_consent")
 EVENT_KEYS = {*EVENT_FIELDS, *EVENT_CONDITIONS, "categories"}
 
 # --- Directory ---------------------------------------------------------------------
@@ -127,6 +127,11 @@ def event_mapping_problems(
         problems.append(
             "organiser_consent: une condition est obligatoire dès qu'un contact de "
             "l'organisateur est repris (son accord pour le publier)"
+        )
+    if "address" in action and "address_consent" not in action:
+        problems.append(
+            "address_consent: une condition est obligatoire avec address (l'accord de "
+            "l'organisateur pour publier l'adresse exacte ; sinon seule la localité paraît)"
         )
     problems += _field_problems(action, EVENT_FIELDS, context)
     problems += _categories_problems(action, list(AgendaEvent.Category.values))
@@ -273,6 +278,9 @@ def event_values(
     consent = "organiser_consent" in action and evaluate(
         action["organiser_consent"], answers, case=case
     )
+    exact_place = "address_consent" in action and evaluate(
+        action["address_consent"], answers, case=case
+    )
     return {
         "title": _text(answers, action, "title", 150),
         "description": _text(answers, action, "description", 4000),
@@ -280,7 +288,9 @@ def event_values(
             answers, action, list(AgendaEvent.Category.values), AgendaEvent.Category.OTHER
         ),
         "place_name": _text(answers, action, "place", 150),
-        "address": dict(address) if isinstance(address, Mapping) else {},
+        # A home address is never public unless the organiser said so: the
+        # locality alone otherwise (the full address stays in the case).
+        "address": _public_address(address, exact=exact_place),
         "starts_at": starts_at,
         "ends_at": ends_at,
         "all_day": times is None,
@@ -294,6 +304,14 @@ def event_values(
         "organiser_contact": _text(answers, action, "organiser_contact", 150),
         "organiser_public": bool(consent),
     }
+
+
+def _public_address(address: Any, *, exact: bool) -> dict[str, Any]:
+    if not isinstance(address, Mapping):
+        return {}
+    if exact:
+        return dict(address)
+    return {key: address[key] for key in ("postcode", "city", "country") if key in address}
 
 
 def visible_field_ids(spec: ProcedureDefinition, answers: Mapping[str, Any]) -> set[str]:

@@ -3,6 +3,7 @@ organisation (cases, mail), and nothing their services may not see."""
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -57,11 +58,13 @@ def organisation_360(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     cases = list(
         cases_visible_to_agent(request.user)
-        .filter(organisation=organisation)
+        .filter(Q(organisation=organisation) | Q(pk=organisation.source_case_id))
         .select_related("procedure", "service")
         .order_by("-submitted_at")[:200]
     )
     mail = _related_mail(request, organisation=organisation)
+    if not cases and not mail:
+        raise Http404  # nothing of theirs in the agent's services, as for a citizen
     return render(
         request,
         "backoffice/people/organisation.html",

@@ -123,6 +123,13 @@ def draft_file_ids(draft: Draft) -> dict[str, list[int]]:
     return by_field
 
 
+def attachments_for_applicant(case: Case) -> QuerySet[Attachment]:
+    """The case's files its applicant (or the code's holder) may open: what
+    they sent and what the service sent them in messages; never the files of
+    other services' opinions, which are internal."""
+    return case.attachments.filter(opinion__isnull=True).select_related("file")
+
+
 def get_draft_for(
     user: Any, draft_id: Any, *, session_drafts: Iterable[str], lock: bool = False
 ) -> Draft:

@@ -191,6 +191,7 @@ def _load_pilot_two(procedure: Any) -> None:
             "closed_streets": "Quai Notre-Dame, entre le pont des Trous et la rue des Jésuites.",
             "publish_in_agenda": True,
             "publish_organiser_name": True,
+            "publish_place_address": True,  # a public street
         },
     )
     case_transition(actor=nadia, case=festival, transition_id="take")

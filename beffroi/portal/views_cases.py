@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from beffroi.cases.formengine import answer_rows
 from beffroi.cases.models import Case
 from beffroi.cases.selectors import (
+    attachments_for_applicant,
     case_history,
     citizen_cases,
     citizen_drafts,
@@ -79,7 +80,7 @@ def case_page(request: HttpRequest, case: Case, *, via_code: bool) -> HttpRespon
             else:
                 messages.success(request, _("Votre message a été envoyé au service."))
                 return redirect(request.path)
-    files = {a.pk: a for a in case.attachments.select_related("file")}
+    files = {a.pk: a for a in attachments_for_applicant(case)}
     return render(
         request,
         "portal/cases/detail.html",
@@ -124,7 +125,7 @@ def _case_for_download(request: HttpRequest, reference: str) -> Case:
 @require_GET
 def case_file(request: HttpRequest, reference: str, attachment_id: int) -> HttpResponseBase:
     case = _case_for_download(request, reference)
-    attachment = case.attachments.select_related("file").filter(pk=attachment_id).first()
+    attachment = attachments_for_applicant(case).filter(pk=attachment_id).first()
     if attachment is None:
         raise Http404
     return file_response(attachment.file, attachment.filename)

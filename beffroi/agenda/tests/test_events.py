@@ -38,8 +38,14 @@ EVENT_REQUEST_PUBLICATION = {
     "ends": "event_end",
     "hours": "opening_hours",
     "address": "place_address",
+    "address_consent": {"field": "publish_place_address", "equals": True},
     "organiser_name": "org_name",
-    "organiser_consent": {"field": "publish_organiser_name", "equals": True},
+    "organiser_consent": {
+        "all": [
+            {"field": "publish_organiser_name", "equals": True},
+            {"field": "organiser_type", "equals": "organisation"},
+        ]
+    },
 }
 
 
@@ -192,6 +198,26 @@ class EventRequestPublicationTests(AgendaTestCase):
         assert event.is_public
         assert event.organiser_name == "Comité des fêtes de Saint-Piat"
         assert event.public_organiser_name == ""
+
+    def test_a_private_persons_name_and_home_address_are_never_published_by_default(self):
+        case = self.file_request(
+            organiser_type="person",
+            org_name="",
+            publish_in_agenda=True,
+            publish_organiser_name=True,  # asked, but a private person has no public name
+        )
+        self.authorise(case)
+        event = AgendaEvent.objects.get(source_case=case)
+        assert event.public_organiser_name == ""
+        assert set(event.address) <= {"postcode", "city", "country"}
+        assert VENUE["city"] in event.location_text
+        assert VENUE["street"] not in event.location_text
+
+    def test_the_exact_address_is_published_when_the_organiser_agreed(self):
+        case = self.file_request(publish_in_agenda=True, publish_place_address=True)
+        self.authorise(case)
+        event = AgendaEvent.objects.get(source_case=case)
+        assert VENUE["street"] in event.location_text
 
     def test_publishing_without_a_proposed_event_is_refused_with_a_reason(self):
         case = self.file_request(publish_in_agenda=True)

@@ -50,6 +50,7 @@ EVENT = {
     "organiser_name": "organiser",
     "organiser_contact": "contact",
     "organiser_consent": {"field": "consent", "equals": True},
+    "address_consent": {"field": "consent", "equals": True},
 }
 ANSWERS = {
     "title": "Concert",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.urls import reverse
 
@@ -17,29 +19,34 @@ from beffroi.organisations.services import (
 from beffroi.testing.personas import PersonaTestCase, make_user
 
 
+def register_association(citizen: Any, agent: Any) -> Organisation:
+    """Marie's neighbourhood committee, validated by the events service."""
+    case = file_sample_case(
+        procedure=Procedure.objects.get(slug="carte-identite-association"),
+        applicant=citizen,
+        overrides={
+            "association_name": "Comité de quartier Saint-Piat",
+            "association_legal_form": "de_fait",
+            "rep1_email": citizen.email,
+            "rep1_first_name": "Marie",
+            "rep1_last_name": "Dubois",
+            "rep1_role": "présidente",
+            "has_second_representative": True,
+            "rep2_email": "pierre@example.org",
+            "rep2_first_name": "Pierre",
+            "rep2_last_name": "Vandamme",
+            "rep2_role": "trésorier",
+        },
+    )
+    assert not Organisation.objects.exists()  # nothing before the city validates
+    case = case_transition(actor=agent, case=case, transition_id="take")
+    case_transition(actor=agent, case=case, transition_id="accept")
+    return Organisation.objects.get()
+
+
 class AssociationCardTests(PersonaTestCase):
     def register(self) -> Organisation:
-        case = file_sample_case(
-            procedure=Procedure.objects.get(slug="carte-identite-association"),
-            applicant=self.citizen,
-            overrides={
-                "association_name": "Comité de quartier Saint-Piat",
-                "association_legal_form": "de_fait",
-                "rep1_email": self.citizen.email,
-                "rep1_first_name": "Marie",
-                "rep1_last_name": "Dubois",
-                "rep1_role": "présidente",
-                "has_second_representative": True,
-                "rep2_email": "pierre@example.org",
-                "rep2_first_name": "Pierre",
-                "rep2_last_name": "Vandamme",
-                "rep2_role": "trésorier",
-            },
-        )
-        assert not Organisation.objects.exists()  # nothing before the city validates
-        case = case_transition(actor=self.events_agent, case=case, transition_id="take")
-        case_transition(actor=self.events_agent, case=case, transition_id="accept")
-        return Organisation.objects.get()
+        return register_association(self.citizen, self.events_agent)
 
     def test_the_citys_validation_creates_the_card_with_its_representatives(self) -> None:
         organisation = self.register()
