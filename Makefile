@@ -28,9 +28,10 @@ test: system-deps-test $(INSTALLED) $(SERVER) node-deps
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(PY) scripts/run-tests.py -n $(PYTEST_WORKERS)
 
-## make bench: the performance figures, one `name: value unit` line each.
+## make bench: the performance figures, one `name: value unit` line each
+## (make bench BEFORE=<git revision>: each beside an earlier version's, in the same run).
 bench: system-deps-bench $(INSTALLED) $(SERVER)
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(if $(BEFORE),--before $(BEFORE))
 
 system-deps-runtime:
 	@bash scripts/system-deps.sh runtime
