@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from beffroi.accounts.actors import Actor, actor_user
 from beffroi.audit.services import audit_event_record
 from beffroi.cases.issuing import register_document_context
 from beffroi.cases.models import Attachment, Case, CaseEvent, Opinion
@@ -57,7 +58,7 @@ def suggested_services(case: Case, action: Mapping[str, Any]) -> list[str]:
 
 def opinion_request(
     *,
-    actor: Any,
+    actor: Actor,
     case: Case,
     services: Iterable[Service],
     due_date: datetime.date,
@@ -75,7 +76,7 @@ def opinion_request(
                 defaults={
                     "question": question,
                     "due_date": due_date,
-                    "requested_by": actor if getattr(actor, "is_authenticated", False) else None,
+                    "requested_by": actor_user(actor),
                     "requested_at": timezone.now(),
                     "verdict": "",
                     "given_at": None,
@@ -90,7 +91,7 @@ def opinion_request(
             CaseEvent.objects.create(
                 case=case,
                 kind=CaseEvent.Kind.NOTE,
-                actor=actor if getattr(actor, "is_authenticated", False) else None,
+                actor=actor_user(actor) if getattr(actor, "is_authenticated", False) else None,
                 text=_("Avis demandés pour le %(date)s : %(services)s.")
                 % {"date": f"{due_date:%d/%m/%Y}", "services": names},
                 visible_to_citizen=False,
@@ -147,7 +148,7 @@ def _check_action(action: Mapping[str, Any], context: DefinitionContext) -> list
     keys={"services", "suggest", "due_working_days", "question"},
     check=_check_action,
 )
-def _request_opinions(case: Case, action: Mapping[str, Any], actor: Any) -> list[str]:
+def _request_opinions(case: Case, action: Mapping[str, Any], actor: Actor) -> list[str]:
     codes = suggested_services(case, action)
     services = list(Service.objects.filter(code__in=codes, is_active=True))
     due = add_working_days(
@@ -168,7 +169,7 @@ def _request_opinions(case: Case, action: Mapping[str, Any], actor: Any) -> list
 
 def opinion_give(
     *,
-    actor: Any,
+    actor: Actor,
     opinion: Opinion,
     verdict: str,
     comment: str,
@@ -182,7 +183,9 @@ def opinion_give(
             .select_related("case", "service")
             .get(pk=opinion.pk)
         )
-        if not Membership.objects.filter(user=actor, service_id=opinion.service_id).exists():
+        if not Membership.objects.filter(
+            user=actor_user(actor), service_id=opinion.service_id
+        ).exists():
             raise TransitionRefused(_("Seul le service consulté peut rendre cet avis."))
         if opinion.case.is_closed:
             raise TransitionRefused(_("Ce dossier est clôturé : l’avis n’est plus attendu."))
@@ -193,7 +196,7 @@ def opinion_give(
         opinion.conditions = (
             conditions.strip() if verdict == Opinion.Verdict.WITH_CONDITIONS else ""
         )
-        opinion.given_by = actor
+        opinion.given_by = actor_user(actor)
         opinion.given_at = timezone.now()
         opinion.save(update_fields=["verdict", "comment", "conditions", "given_by", "given_at"])
         for content, filename, kind in files:
@@ -202,12 +205,12 @@ def opinion_give(
                 filename=filename[:200] or "avis.pdf",
                 case=opinion.case,
                 opinion=opinion,
-                uploaded_by=actor,
+                uploaded_by=actor_user(actor),
             )
         CaseEvent.objects.create(
             case=opinion.case,
             kind=CaseEvent.Kind.NOTE,
-            actor=actor,
+            actor=actor_user(actor),
             text=_("Avis %(verdict)s du service %(service)s.")
             % {"verdict": opinion.get_verdict_display(), "service": opinion.service.name},
             visible_to_citizen=False,

@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from beffroi.accounts.actors import Actor
 from beffroi.audit.services import access_record
 from beffroi.cases.codes import is_tracking_code, normalise_tracking_code
 from beffroi.cases.models import Attachment, Case, CaseEvent, Draft
@@ -170,7 +171,7 @@ def submitted_case_for(user: Any, code: str, *, session_drafts: Iterable[str]) -
     )
 
 
-def log_access(*, actor: Any, case: Case, action: str = "case.viewed") -> None:
+def log_access(*, actor: Actor, case: Case, action: str = "case.viewed") -> None:
     """Record that an agent saw a citizen's data (the citizen can read this list)."""
     access_record(actor=actor, subject_id=case.applicant_id, action=action, target=case)
 

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from beffroi.accounts.actors import Actor, actor_user
 from beffroi.audit.services import audit_event_record
 from beffroi.cases.codes import new_case_reference, new_tracking_code
 from beffroi.cases.formengine import display_value, missing_answers, prune_answers
@@ -54,10 +55,6 @@ class NotFileable(Exception):
     """The procedure cannot be filed online (yet), or not by this person."""
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 # --- Drafts ------------------------------------------------------------------------
 
 
@@ -80,7 +77,7 @@ class SentPage:
 
 def draft_new(
     *,
-    actor: Any,
+    actor: Actor,
     procedure: Procedure,
     channel: str = Channel.WEB,
     for_citizen: Any = None,
@@ -101,7 +98,7 @@ def draft_new(
     # sees the person's identity card.
     if procedure.requires_eid and channel == Channel.WEB:
         raise NotFileable(procedure.slug)
-    user = _user(actor)
+    user = actor_user(actor)
     if channel == Channel.WEB and user is None and not procedure.allows_anonymous:
         raise NotFileable(procedure.slug)
     owner = for_citizen if channel != Channel.WEB else user
@@ -128,7 +125,7 @@ def _represents(person: Any, organisation: Any) -> bool:
 @transaction.atomic
 def draft_start(
     *,
-    actor: Any,
+    actor: Actor,
     procedure: Procedure,
     channel: str = Channel.WEB,
     for_citizen: Any = None,
@@ -171,7 +168,7 @@ RAW_FAILED = "__failed__"
 @transaction.atomic
 def draft_page_send(
     *,
-    actor: Any,
+    actor: Actor,
     draft: Draft,
     page: SentPage,
     files: Mapping[str, list[int]] | None = None,
@@ -192,7 +189,7 @@ def draft_page_send(
 
 
 def _page_send(
-    actor: Any,
+    actor: Actor,
     draft: Draft,
     page: SentPage,
     *,
@@ -265,7 +262,7 @@ def draft_keep_typing(*, draft: Draft, page_id: str, raw: Mapping[str, Any]) -> 
 
 
 def _attach(
-    actor: Any,
+    actor: Actor,
     draft: Draft,
     field_id: str,
     upload: tuple[bytes, str, str],
@@ -293,7 +290,7 @@ def _attach(
         filename=_safe_filename(filename),
         field_id=field_id,
         draft=draft,
-        uploaded_by=_user(actor),
+        uploaded_by=actor_user(actor),
     )
 
 
@@ -310,7 +307,7 @@ def _safe_filename(name: str) -> str:
 
 
 @transaction.atomic
-def draft_delete(*, actor: Any, draft: Draft) -> None:
+def draft_delete(*, actor: Actor, draft: Draft) -> None:
     if draft.is_submitted:
         return
     audit_event_record(actor=actor, action="draft.deleted", target=draft)
@@ -349,7 +346,7 @@ class IncompleteDraft(Exception):
         self.missing = missing
 
 
-def case_submit(*, actor: Any, draft: Draft) -> Case:
+def case_submit(*, actor: Actor, draft: Draft) -> Case:
     """File the draft as a case; return the case (the same one if already filed)."""
     return _submit(
         actor,
@@ -357,7 +354,7 @@ def case_submit(*, actor: Any, draft: Draft) -> Case:
     )
 
 
-def case_submit_for(*, actor: Any, draft_id: Any, session_drafts: Iterable[str]) -> Case:
+def case_submit_for(*, actor: Actor, draft_id: Any, session_drafts: Iterable[str]) -> Case:
     """File draft ``draft_id`` for the person sending it, as :func:`case_submit`.
 
     The draft is read once, under its lock, with the rule of
@@ -369,7 +366,7 @@ def case_submit_for(*, actor: Any, draft_id: Any, session_drafts: Iterable[str])
     return _submit(actor, lambda: get_draft_for(actor, draft_id, session_drafts=drafts, lock=True))
 
 
-def _submit(actor: Any, read_locked: Callable[[], Draft]) -> Case:
+def _submit(actor: Actor, read_locked: Callable[[], Draft]) -> Case:
     for _attempt in range(5):
         try:
             return _case_submit_once(actor=actor, read_locked=read_locked)
@@ -383,7 +380,7 @@ def _gone(draft: Draft) -> NoReturn:
 
 
 @transaction.atomic
-def _case_submit_once(*, actor: Any, read_locked: Callable[[], Draft]) -> Case:
+def _case_submit_once(*, actor: Actor, read_locked: Callable[[], Draft]) -> Case:
     # Read again under its lock: a page saved meanwhile, or a second click on
     # "Envoyer", is seen here. Its version is known to the process (draft.spec).
     draft = read_locked()
@@ -430,7 +427,7 @@ def _case_submit_once(*, actor: Any, read_locked: Callable[[], Draft]) -> Case:
     case.deadline = initial_deadline(case)
     filed = CaseEvent(
         kind=CaseEvent.Kind.SUBMITTED,
-        actor=_user(actor),
+        actor=actor_user(actor),
         text=case.get_channel_display(),
         to_status="",
     )
@@ -469,7 +466,7 @@ def _locked(case: Case, expected_lock_version: int | None) -> Case:
 @transaction.atomic
 def case_transition(
     *,
-    actor: Any,
+    actor: Actor,
     case: Case,
     transition_id: str,
     comment: str = "",
@@ -501,7 +498,7 @@ def case_transition(
         Message.objects.create(
             case=case,
             direction=Message.Direction.TO_CITIZEN,
-            author=_user(actor),
+            author=actor_user(actor),
             body=comment,
             is_information_request=True,
         )
@@ -518,10 +515,10 @@ def case_transition(
     return case
 
 
-def _take_in_hand(case: Case, actor: Any) -> None:
+def _take_in_hand(case: Case, actor: Actor) -> None:
     """The agent who takes a case's first step (« Prendre en charge ») and
     leaves it open is the one who handles it, unless someone already does."""
-    agent = _user(actor)
+    agent = actor_user(actor)
     if agent is None or case.assigned_to_id is not None or case.is_closed:
         return
     case.assigned_to = agent
@@ -542,7 +539,7 @@ def _check_agent_of(agent: Any, case: Case) -> None:
 
 @transaction.atomic
 def case_assign(
-    *, actor: Any, case: Case, agent: Any, expected_lock_version: int | None = None
+    *, actor: Actor, case: Case, agent: Any, expected_lock_version: int | None = None
 ) -> Case:
     """Give the case to ``agent`` (None: back to the service's pile)."""
     case = _locked(case, expected_lock_version)
@@ -561,7 +558,11 @@ def case_assign(
         else _("Dossier remis dans la pile du service.")
     )
     CaseEvent.objects.create(
-        case=case, kind=CaseEvent.Kind.ASSIGNED, actor=actor, text=text, visible_to_citizen=False
+        case=case,
+        kind=CaseEvent.Kind.ASSIGNED,
+        actor=actor_user(actor),
+        text=text,
+        visible_to_citizen=False,
     )
     audit_event_record(
         actor=actor,
@@ -575,10 +576,10 @@ def case_assign(
 
 
 @transaction.atomic
-def case_note_add(*, actor: Any, case: Case, body: str) -> Note:
+def case_note_add(*, actor: Actor, case: Case, body: str) -> Note:
     if not actor_roles(actor, case):
         raise TransitionRefused(_("Vous n'appartenez pas au service de ce dossier."))
-    note = Note.objects.create(case=case, author=actor, body=body.strip())
+    note = Note.objects.create(case=case, author=actor_user(actor), body=body.strip())
     audit_event_record(
         actor=actor, action="case.note_added", target=case, data={"note_id": note.pk}
     )
@@ -586,7 +587,7 @@ def case_note_add(*, actor: Any, case: Case, body: str) -> Note:
 
 
 def _attach_to_message(
-    message: Message, files: Iterable[tuple[bytes, str, str]], actor: Any
+    message: Message, files: Iterable[tuple[bytes, str, str]], actor: Actor
 ) -> None:
     for content, filename, kind in files:
         Attachment.objects.create(
@@ -594,23 +595,29 @@ def _attach_to_message(
             filename=_safe_filename(filename),
             case=message.case,
             message=message,
-            uploaded_by=_user(actor),
+            uploaded_by=actor_user(actor),
         )
 
 
 @transaction.atomic
 def case_message_send(
-    *, actor: Any, case: Case, body: str, files: Iterable[tuple[bytes, str, str]] = ()
+    *, actor: Actor, case: Case, body: str, files: Iterable[tuple[bytes, str, str]] = ()
 ) -> Message:
     """An agent writes to the citizen (who is told by email)."""
     if not actor_roles(actor, case):
         raise TransitionRefused(_("Vous n'appartenez pas au service de ce dossier."))
     message = Message.objects.create(
-        case=case, direction=Message.Direction.TO_CITIZEN, author=actor, body=body.strip()
+        case=case,
+        direction=Message.Direction.TO_CITIZEN,
+        author=actor_user(actor),
+        body=body.strip(),
     )
     _attach_to_message(message, files, actor)
     CaseEvent.objects.create(
-        case=case, kind=CaseEvent.Kind.MESSAGE, actor=actor, text=_("Message du service")
+        case=case,
+        kind=CaseEvent.Kind.MESSAGE,
+        actor=actor_user(actor),
+        text=_("Message du service"),
     )
     audit_event_record(
         actor=actor, action="case.message_sent", target=case, data={"message_id": message.pk}
@@ -621,7 +628,7 @@ def case_message_send(
 
 @transaction.atomic
 def case_reply(
-    *, actor: Any, case: Case, body: str, files: Iterable[tuple[bytes, str, str]] = ()
+    *, actor: Actor, case: Case, body: str, files: Iterable[tuple[bytes, str, str]] = ()
 ) -> Message:
     """The citizen writes to the service. When the case waits for their
     answer, it goes back to where it was and the service is told."""
@@ -629,11 +636,11 @@ def case_reply(
     if case.is_closed:
         raise TransitionRefused(_("Cette demande est clôturée : vous ne pouvez plus y répondre."))
     message = Message.objects.create(
-        case=case, direction=Message.Direction.FROM_CITIZEN, author=_user(actor), body=body.strip()
+        case=case, direction=Message.Direction.FROM_CITIZEN, author=actor_user(actor), body=body.strip()
     )
     _attach_to_message(message, files, actor)
     CaseEvent.objects.create(
-        case=case, kind=CaseEvent.Kind.MESSAGE, actor=_user(actor), text=_("Message du demandeur")
+        case=case, kind=CaseEvent.Kind.MESSAGE, actor=actor_user(actor), text=_("Message du demandeur")
     )
     audit_event_record(
         actor=actor, action="case.replied", target=case, data={"message_id": message.pk}
@@ -649,7 +656,7 @@ def case_reply(
 
 @transaction.atomic
 def case_deadline_set(
-    *, actor: Any, case: Case, deadline: Any, expected_lock_version: int | None = None
+    *, actor: Actor, case: Case, deadline: Any, expected_lock_version: int | None = None
 ) -> Case:
     case = _locked(case, expected_lock_version)
     if not actor_roles(actor, case):
@@ -660,7 +667,7 @@ def case_deadline_set(
     CaseEvent.objects.create(
         case=case,
         kind=CaseEvent.Kind.DEADLINE,
-        actor=actor,
+        actor=actor_user(actor),
         text=_("Échéance fixée au %(date)s.") % {"date": f"{deadline:%d/%m/%Y}"},
         visible_to_citizen=False,
     )
@@ -674,7 +681,7 @@ def case_deadline_set(
 
 
 @transaction.atomic
-def case_check_failed(*, actor: Any, case: Case, tell_owner: bool) -> None:
+def case_check_failed(*, actor: Actor, case: Case, tell_owner: bool) -> None:
     """Someone holding the tracking code gave wrong answers to its check
     questions: journaled, and the account holder told when ``tell_owner``
     (once per window, the view decides)."""

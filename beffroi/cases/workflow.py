@@ -15,6 +15,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from beffroi.accounts.actors import Actor, actor_user
 from beffroi.cases.issuing import case_document_issue
 from beffroi.cases.models import Case, CaseEvent, CaseTimer
 from beffroi.cases.notify import notify_citizen_of_status, notify_service
@@ -32,11 +33,11 @@ class TransitionRefused(Exception):
         self.message = message
 
 
-def actor_roles(actor: Any, case: Case) -> set[str]:
+def actor_roles(actor: Actor, case: Case) -> set[str]:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return set()
     return set(
-        Membership.objects.filter(user=actor, service_id=case.service_id).values_list(
+        Membership.objects.filter(user=actor_user(actor), service_id=case.service_id).values_list(
             "role", flat=True
         )
     )
@@ -59,13 +60,13 @@ def transitions_offered(
 
 
 def transitions_available(
-    case: Case, actor: Any, roles: set[str] | None = None
+    case: Case, actor: Actor, roles: set[str] | None = None
 ) -> list[dict[str, Any]]:
     """The transitions ``actor`` may take on ``case`` now (None: the system)."""
     return [t for t, unmet in _transitions_applying(case, actor, roles) if unmet is None]
 
 
-def transitions_waiting(case: Case, actor: Any) -> list[tuple[dict[str, Any], str]]:
+def transitions_waiting(case: Case, actor: Actor) -> list[tuple[dict[str, Any], str]]:
     """The transitions ``actor`` could take once their requirements are met,
     each with what it still waits for (the case page says so)."""
     return [(t, unmet) for t, unmet in _transitions_applying(case, actor, None) if unmet]
@@ -80,7 +81,7 @@ def requirement_unmet(case: Case, transition: Mapping[str, Any]) -> str | None:
 
 
 def _transitions_applying(
-    case: Case, actor: Any, roles: set[str] | None
+    case: Case, actor: Actor, roles: set[str] | None
 ) -> list[tuple[dict[str, Any], str | None]]:
     if case.is_closed:
         return []
@@ -141,7 +142,7 @@ def workflow_action(
     return register
 
 
-def run_actions(case: Case, actions: list[Mapping[str, Any]], *, actor: Any) -> list[str]:
+def run_actions(case: Case, actions: list[Mapping[str, Any]], *, actor: Actor) -> list[str]:
     """Run a status's ``on_enter`` actions; return the updated case fields."""
     changed: list[str] = []
     for action in actions:
@@ -153,7 +154,7 @@ def run_actions(case: Case, actions: list[Mapping[str, Any]], *, actor: Any) -> 
 
 
 @workflow_action("set_deadline")
-def _set_deadline(case: Case, action: Mapping[str, Any], actor: Any) -> list[str]:
+def _set_deadline(case: Case, action: Mapping[str, Any], actor: Actor) -> list[str]:
     case.deadline = _deadline_after(action, timezone.localdate())
     _history(
         case,
@@ -166,7 +167,7 @@ def _set_deadline(case: Case, action: Mapping[str, Any], actor: Any) -> list[str
 
 
 @workflow_action("extend_deadline")
-def _extend_deadline(case: Case, action: Mapping[str, Any], actor: Any) -> list[str]:
+def _extend_deadline(case: Case, action: Mapping[str, Any], actor: Actor) -> list[str]:
     today = timezone.localdate()
     case.deadline = _deadline_after(action, max(case.deadline or today, today))
     _history(
@@ -180,32 +181,32 @@ def _extend_deadline(case: Case, action: Mapping[str, Any], actor: Any) -> list[
 
 
 @workflow_action("generate_document")
-def _generate_document(case: Case, action: Mapping[str, Any], actor: Any) -> list[str]:
+def _generate_document(case: Case, action: Mapping[str, Any], actor: Actor) -> list[str]:
     case_document_issue(actor=actor, case=case, document_id=action["document"])
     return []
 
 
 @workflow_action("notify_service")
-def _notify_service(case: Case, action: Mapping[str, Any], actor: Any) -> list[str]:
+def _notify_service(case: Case, action: Mapping[str, Any], actor: Actor) -> list[str]:
     notify_service(case, message=str(action.get("message", "")))
     return []
 
 
 def _event(
-    case: Case, kind: str, actor: Any, text: str, *, citizen: bool, **statuses: str
+    case: Case, kind: str, actor: Actor, text: str, *, citizen: bool, **statuses: str
 ) -> CaseEvent:
     """A line of the case's history (not saved); the system and visitors are no actor."""
     return CaseEvent(
         case=case,
         kind=kind,
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=actor_user(actor) if getattr(actor, "is_authenticated", False) else None,
         text=text,
         visible_to_citizen=citizen,
         **statuses,
     )
 
 
-def _history(case: Case, kind: str, actor: Any, text: str, *, citizen: bool) -> None:
+def _history(case: Case, kind: str, actor: Actor, text: str, *, citizen: bool) -> None:
     _event(case, kind, actor, text, citizen=citizen).save()
 
 
@@ -221,7 +222,7 @@ def _set_status(case: Case, status: Mapping[str, Any], status_id: str, now: Any)
     return ["status", "status_changed_at", "return_status", "closed_at"]
 
 
-def _status_event(case: Case, previous: str, actor: Any, comment: str) -> CaseEvent:
+def _status_event(case: Case, previous: str, actor: Actor, comment: str) -> CaseEvent:
     return _event(
         case,
         CaseEvent.Kind.STATUS,
@@ -233,7 +234,7 @@ def _status_event(case: Case, previous: str, actor: Any, comment: str) -> CaseEv
     )
 
 
-def _on_enter(case: Case, status: Mapping[str, Any], actor: Any, now: Any) -> list[str]:
+def _on_enter(case: Case, status: Mapping[str, Any], actor: Actor, now: Any) -> list[str]:
     """The status's actions and timers; return the case fields the actions changed."""
     changed = run_actions(case, list(status.get("on_enter", [])), actor=actor)
     CaseTimer.objects.bulk_create(
@@ -250,7 +251,7 @@ def _on_enter(case: Case, status: Mapping[str, Any], actor: Any, now: Any) -> li
 
 
 def enter_status(
-    case: Case, status_id: str, *, actor: Any, comment: str = "", notify: bool = True
+    case: Case, status_id: str, *, actor: Actor, comment: str = "", notify: bool = True
 ) -> None:
     """Move ``case`` into ``status_id``: timers, actions, history, email.
 
@@ -274,7 +275,7 @@ def enter_status(
         notify_citizen_of_status(case, comment=comment)
 
 
-def insert_in_first_status(case: Case, *, actor: Any, events: list[CaseEvent]) -> None:
+def insert_in_first_status(case: Case, *, actor: Actor, events: list[CaseEvent]) -> None:
     """Write a new ``case`` straight into its procedure's first status.
 
     The same history, actions, timers and email as :func:`enter_status`,

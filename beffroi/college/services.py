@@ -13,6 +13,7 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from beffroi.accounts.actors import Actor, actor_user
 from beffroi.audit.services import audit_event_record
 from beffroi.cases.issuing import register_document_context
 from beffroi.cases.models import Case
@@ -67,9 +68,9 @@ def cases_ready_for_college() -> QuerySet[Case]:
 
 
 @transaction.atomic
-def college_meeting_create(*, actor: Any, date: datetime.date) -> CollegeMeeting:
+def college_meeting_create(*, actor: Actor, date: datetime.date) -> CollegeMeeting:
     _require(actor)
-    meeting = CollegeMeeting.objects.create(date=date, created_by=actor)
+    meeting = CollegeMeeting.objects.create(date=date, created_by=actor_user(actor))
     audit_event_record(
         actor=actor,
         action="college.meeting_created",
@@ -80,7 +81,7 @@ def college_meeting_create(*, actor: Any, date: datetime.date) -> CollegeMeeting
 
 
 @transaction.atomic
-def college_agenda_add(*, actor: Any, meeting: CollegeMeeting, cases: Iterable[Case]) -> int:
+def college_agenda_add(*, actor: Actor, meeting: CollegeMeeting, cases: Iterable[Case]) -> int:
     """Put requests on the meeting's agenda (those ready and not yet on one)."""
     _require(actor)
     if not meeting.is_open:
@@ -107,7 +108,7 @@ def college_agenda_add(*, actor: Any, meeting: CollegeMeeting, cases: Iterable[C
 
 @transaction.atomic
 def college_decide(
-    *, actor: Any, item: CollegeItem, decision: str, conditions: str = ""
+    *, actor: Actor, item: CollegeItem, decision: str, conditions: str = ""
 ) -> CollegeItem:
     """Record the College's decision on one request and move the request on."""
     _require(actor)
@@ -137,7 +138,7 @@ def college_decide(
     item.decided_at = timezone.make_aware(
         datetime.datetime.combine(item.meeting.date, datetime.time(12))
     )
-    item.decided_by = actor
+    item.decided_by = actor_user(actor)
     item.save(update_fields=["decision", "conditions", "decided_at", "decided_by"])
     comment = _("Décision du Collège communal du %(date)s : %(decision)s.") % {
         "date": f"{item.meeting.date:%d/%m/%Y}",
@@ -161,7 +162,7 @@ def college_decide(
 
 
 @transaction.atomic
-def college_meeting_close(*, actor: Any, meeting: CollegeMeeting) -> CollegeMeeting:
+def college_meeting_close(*, actor: Actor, meeting: CollegeMeeting) -> CollegeMeeting:
     _require(actor)
     if meeting.items.filter(decision="").exists():
         raise CollegeRefused(_("Des demandes de l’ordre du jour attendent encore leur décision."))

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from beffroi.accounts.actors import Actor
 from beffroi.cases.models import Case
 from beffroi.cases.workflow import workflow_action
 from beffroi.catalogue.definition import DefinitionContext
@@ -73,7 +74,7 @@ def _check_update(action: Mapping[str, Any], context: DefinitionContext) -> list
     keys={"kind", "prefix", "fields", "representatives", "applicant_is_representative"},
     check=_check_register,
 )
-def _register(case: Case, action: Mapping[str, Any], actor: Any) -> list[str]:
+def _register(case: Case, action: Mapping[str, Any], actor: Actor) -> list[str]:
     answers = case.answers
     prefix = str(action.get("prefix", ""))
     sources = {key: f"{prefix}{key}" for key in ORGANISATION_FIELDS} | dict(
@@ -114,7 +115,7 @@ def _register(case: Case, action: Mapping[str, Any], actor: Any) -> list[str]:
 
 
 @workflow_action("update_organisation", keys={"fields"}, check=_check_update)
-def _update(case: Case, action: Mapping[str, Any], actor: Any) -> list[str]:
+def _update(case: Case, action: Mapping[str, Any], actor: Actor) -> list[str]:
     if case.organisation is None:
         return []
     values = {target: case.answers.get(source) for target, source in action["fields"].items()}

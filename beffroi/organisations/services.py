@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from beffroi.accounts.actors import Actor, actor_user
 from beffroi.audit.services import audit_event_record
 from beffroi.organisations.models import Organisation, OrganisationMember
 
@@ -48,7 +49,7 @@ def _user_with_email(email: str) -> Any:
 @transaction.atomic
 def organisation_register(
     *,
-    actor: Any,
+    actor: Actor,
     kind: str,
     values: Mapping[str, Any],
     members: Sequence[Mapping[str, str]],
@@ -107,7 +108,7 @@ def _member_put(organisation: Organisation, member: Mapping[str, str]) -> Organi
 
 @transaction.atomic
 def organisation_update(
-    *, actor: Any, organisation: Organisation, values: Mapping[str, Any], source_case: Any = None
+    *, actor: Actor, organisation: Organisation, values: Mapping[str, Any], source_case: Any = None
 ) -> Organisation:
     changed = [
         key
@@ -129,9 +130,11 @@ def organisation_update(
     return organisation
 
 
-def _representative(actor: Any, organisation: Organisation) -> None:
+def _representative(actor: Actor, organisation: Organisation) -> None:
     if not OrganisationMember.objects.filter(
-        organisation=organisation, user=actor, role=OrganisationMember.Role.REPRESENTATIVE
+        organisation=organisation,
+        user=actor_user(actor),
+        role=OrganisationMember.Role.REPRESENTATIVE,
     ).exists():
         raise MembershipRefused(
             _("Seuls les représentants de l’organisation peuvent gérer ses membres.")
@@ -141,7 +144,7 @@ def _representative(actor: Any, organisation: Organisation) -> None:
 @transaction.atomic
 def organisation_member_add(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation,
     email: str,
     role: str,
@@ -173,7 +176,7 @@ def organisation_member_add(
 
 @transaction.atomic
 def organisation_member_remove(
-    *, actor: Any, organisation: Organisation, member: OrganisationMember
+    *, actor: Actor, organisation: Organisation, member: OrganisationMember
 ) -> None:
     _representative(actor, organisation)
     representatives = organisation.members.filter(role=OrganisationMember.Role.REPRESENTATIVE)
