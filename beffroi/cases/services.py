@@ -379,6 +379,39 @@ def _gone(draft: Draft) -> NoReturn:
     raise Draft.DoesNotExist(f"Draft {draft.pk} was deleted")
 
 
+def _new_case(
+    draft: Draft, answers: dict[str, Any], *, service: Service, name: str, email: str
+) -> Case:
+    """The case a draft becomes (not saved): its reference, tracking code and summary."""
+    now = timezone.now()
+    reference = new_case_reference(year=timezone.localdate().year)
+    tracking_code = new_tracking_code()
+    summary = _summary(draft, answers)
+    organisation = draft.organisation
+    return Case(
+        reference=reference,
+        tracking_code=tracking_code,
+        procedure=draft.procedure,
+        version_id=draft.version_id,
+        service=service,
+        status="",
+        channel=draft.channel,
+        applicant=draft.owner,
+        applicant_email="" if draft.owner else email,
+        applicant_name=name,
+        organisation=organisation,
+        summary=summary,
+        search_text=fold(
+            f"{name} {organisation.name if organisation else ''} "
+            f"{reference} {tracking_code} {summary}"
+        ),
+        answers=answers,
+        created_by=draft.created_by,
+        submitted_at=now,
+        status_changed_at=now,
+    )
+
+
 @transaction.atomic
 def _case_submit_once(*, actor: Actor, read_locked: Callable[[], Draft]) -> Case:
     # Read again under its lock: a page saved meanwhile, or a second click on
@@ -398,32 +431,7 @@ def _case_submit_once(*, actor: Actor, read_locked: Callable[[], Draft]) -> Case
         raise IncompleteDraft([])
     service_code = route_service_code(spec.routing, answers)
     service = Service.objects.get(code=service_code) if service_code else procedure.service
-    now = timezone.now()
-    reference = new_case_reference(year=timezone.localdate().year)
-    tracking_code = new_tracking_code()
-    summary = _summary(draft, answers)
-    case = Case(
-        reference=reference,
-        tracking_code=tracking_code,
-        procedure=procedure,
-        version_id=draft.version_id,
-        service=service,
-        status="",
-        channel=draft.channel,
-        applicant=draft.owner,
-        applicant_email="" if draft.owner else email,
-        applicant_name=name,
-        organisation=draft.organisation,
-        summary=summary,
-        search_text=fold(
-            f"{name} {draft.organisation.name if draft.organisation else ''} "
-            f"{reference} {tracking_code} {summary}"
-        ),
-        answers=answers,
-        created_by=draft.created_by,
-        submitted_at=now,
-        status_changed_at=now,
-    )
+    case = _new_case(draft, answers, service=service, name=name, email=email)
     case.deadline = initial_deadline(case)
     filed = CaseEvent(
         kind=CaseEvent.Kind.SUBMITTED,
@@ -435,7 +443,6 @@ def _case_submit_once(*, actor: Actor, read_locked: Callable[[], Draft]) -> Case
     Attachment.objects.filter(draft=draft).update(case=case, draft=None)
     draft.case = case
     draft.save(update_fields=["case", "updated_at"])
-    # Journaled last: the journal's lock is then held only until the commit.
     audit_event_record(
         actor=actor,
         action="case.submitted",
@@ -636,11 +643,17 @@ def case_reply(
     if case.is_closed:
         raise TransitionRefused(_("Cette demande est clôturée : vous ne pouvez plus y répondre."))
     message = Message.objects.create(
-        case=case, direction=Message.Direction.FROM_CITIZEN, author=actor_user(actor), body=body.strip()
+        case=case,
+        direction=Message.Direction.FROM_CITIZEN,
+        author=actor_user(actor),
+        body=body.strip(),
     )
     _attach_to_message(message, files, actor)
     CaseEvent.objects.create(
-        case=case, kind=CaseEvent.Kind.MESSAGE, actor=actor_user(actor), text=_("Message du demandeur")
+        case=case,
+        kind=CaseEvent.Kind.MESSAGE,
+        actor=actor_user(actor),
+        text=_("Message du demandeur"),
     )
     audit_event_record(
         actor=actor, action="case.replied", target=case, data={"message_id": message.pk}

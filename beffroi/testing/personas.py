@@ -32,74 +32,78 @@ def make_user(email: str, *, services: tuple[tuple[str, str], ...] = (), **profi
     return user
 
 
+# Each persona's address, profile and seats in the services.
+_PEOPLE: dict[str, dict[str, Any]] = {
+    "citizen": {
+        "email": "marie@example.org",
+        "first_name": "Marie",
+        "last_name": "Dubois",
+        "birth_date": datetime.date(1985, 7, 30),
+        "national_number": "85073003328",
+        "street": "Rue de la Tête d'Or",
+        "house_number": "12",
+        "postcode": "7500",
+        "city": "Tournai",
+    },
+    "other_citizen": {"email": "omar@example.org", "first_name": "Omar", "last_name": "Haddad"},
+    "agent": {
+        "email": "sophie@tournai.example",
+        "first_name": "Sophie",
+        "last_name": "Leroy",
+        "services": (("population", "agent"),),
+    },
+    "other_agent": {
+        "email": "julie@tournai.example",
+        "first_name": "Julie",
+        "last_name": "Renard",
+        "services": (("etat-civil", "agent"),),
+    },
+    "supervisor": {
+        "email": "paul@tournai.example",
+        "first_name": "Paul",
+        "last_name": "Lambert",
+        "services": (("population", "head"),),
+    },
+    "admin": {
+        "email": "claire@tournai.example",
+        "first_name": "Claire",
+        "last_name": "Fontaine",
+        "services": (("secretariat", "functional_admin"),),
+    },
+    "events_agent": {
+        "email": "nadia@tournai.example",
+        "first_name": "Nadia",
+        "last_name": "Benali",
+        "services": (("evenements", "agent"),),
+    },
+    "police_agent": {
+        "email": "inspecteur@zp-tournaisis.example",
+        "first_name": "Jean",
+        "last_name": "Lemaire",
+        "services": (("police", "agent"),),
+    },
+    "fire_agent": {
+        "email": "prevention@zswapi.example",
+        "first_name": "Amélie",
+        "last_name": "Dufour",
+        "services": (("zone-de-secours", "agent"),),
+    },
+    "roads_agent": {
+        "email": "voirie@tournai.example",
+        "first_name": "Hugo",
+        "last_name": "Mertens",
+        "services": (("travaux", "agent"),),
+    },
+}
+
+
 def create_world(*, catalogue: bool = True) -> dict[str, User]:
     """The municipality, its services, the catalogue and the personas."""
     load_municipality()
     load_services()
     if catalogue:
         catalogue_import(actor=None)
-    return {
-        "citizen": make_user(
-            "marie@example.org",
-            first_name="Marie",
-            last_name="Dubois",
-            birth_date=datetime.date(1985, 7, 30),
-            national_number="85073003328",
-            street="Rue de la Tête d'Or",
-            house_number="12",
-            postcode="7500",
-            city="Tournai",
-        ),
-        "other_citizen": make_user("omar@example.org", first_name="Omar", last_name="Haddad"),
-        "agent": make_user(
-            "sophie@tournai.example",
-            first_name="Sophie",
-            last_name="Leroy",
-            services=(("population", "agent"),),
-        ),
-        "other_agent": make_user(
-            "julie@tournai.example",
-            first_name="Julie",
-            last_name="Renard",
-            services=(("etat-civil", "agent"),),
-        ),
-        "supervisor": make_user(
-            "paul@tournai.example",
-            first_name="Paul",
-            last_name="Lambert",
-            services=(("population", "head"),),
-        ),
-        "admin": make_user(
-            "claire@tournai.example",
-            first_name="Claire",
-            last_name="Fontaine",
-            services=(("secretariat", "functional_admin"),),
-        ),
-        "events_agent": make_user(
-            "nadia@tournai.example",
-            first_name="Nadia",
-            last_name="Benali",
-            services=(("evenements", "agent"),),
-        ),
-        "police_agent": make_user(
-            "inspecteur@zp-tournaisis.example",
-            first_name="Jean",
-            last_name="Lemaire",
-            services=(("police", "agent"),),
-        ),
-        "fire_agent": make_user(
-            "prevention@zswapi.example",
-            first_name="Amélie",
-            last_name="Dufour",
-            services=(("zone-de-secours", "agent"),),
-        ),
-        "roads_agent": make_user(
-            "voirie@tournai.example",
-            first_name="Hugo",
-            last_name="Mertens",
-            services=(("travaux", "agent"),),
-        ),
-    }
+    return {name: make_user(**details) for name, details in _PEOPLE.items()}
 
 
 class PersonaTestCase(TestCase):
