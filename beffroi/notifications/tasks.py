@@ -5,7 +5,7 @@ from datetime import timedelta
 from django_tasks import task
 
 from beffroi.core.periodic import periodic
-from beffroi.notifications.services import email_deliver, emails_due
+from beffroi.notifications.delivery import email_deliver, emails_due
 
 
 @task()

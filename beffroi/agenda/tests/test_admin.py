@@ -3,6 +3,8 @@ withdraws through the services."""
 
 from __future__ import annotations
 
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+
 from beffroi.agenda.models import AgendaEvent, DirectoryEntry
 from beffroi.agenda.tests.helpers import AgendaTestCase
 from beffroi.audit.models import AuditEvent
@@ -21,10 +23,10 @@ class AdminTests(AgendaTestCase):
         assert self.client.get("/admin/agenda/agendaevent/").status_code == 200
         assert self.client.get(f"/admin/agenda/agendaevent/{event.pk}/change/").status_code == 200
         url = "/admin/agenda/agendaevent/"
-        self.client.post(url, {"action": "withdraw", "_selected_action": [event.pk]})
+        self.client.post(url, {"action": "withdraw", ACTION_CHECKBOX_NAME: [event.pk]})
         event.refresh_from_db()
         assert event.status == AgendaEvent.Status.WITHDRAWN
-        self.client.post(url, {"action": "publish_again", "_selected_action": [event.pk]})
+        self.client.post(url, {"action": "publish_again", ACTION_CHECKBOX_NAME: [event.pk]})
         event.refresh_from_db()
         assert event.status == AgendaEvent.Status.PUBLISHED
         assert AuditEvent.objects.filter(action="agenda_event.withdrawn").exists()
@@ -34,7 +36,8 @@ class AdminTests(AgendaTestCase):
         entry = DirectoryEntry.objects.get()
         assert self.client.get("/admin/agenda/directoryentry/").status_code == 200
         self.client.post(
-            "/admin/agenda/directoryentry/", {"action": "withdraw", "_selected_action": [entry.pk]}
+            "/admin/agenda/directoryentry/",
+            {"action": "withdraw", ACTION_CHECKBOX_NAME: [entry.pk]},
         )
         entry.refresh_from_db()
         assert entry.status == DirectoryEntry.Status.WITHDRAWN

@@ -103,7 +103,7 @@ class WorkflowTests(FilingTestCase):
         assert OutgoingEmail.objects.filter(case=self.case, status="queued").exists()
 
     def test_a_failed_email_is_retried_later(self) -> None:
-        from beffroi.notifications.services import email_deliver, emails_due
+        from beffroi.notifications.delivery import email_deliver, emails_due
 
         with (
             self.settings(EMAIL_BACKEND="beffroi.cases.tests.test_workflow.BrokenBackend"),
