@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db import transaction
 
+from beffroi.accounts.actors import Actor
 from beffroi.accounts.models import User
 from beffroi.audit.services import audit_event_record
 
@@ -25,7 +26,7 @@ PROFILE_FIELDS = frozenset(
 
 
 @transaction.atomic
-def user_profile_update(*, actor: Any, user: User, values: dict[str, Any]) -> User:
+def user_profile_update(*, actor: Actor, user: User, values: dict[str, Any]) -> User:
     unknown = set(values) - PROFILE_FIELDS
     if unknown:
         raise ValueError(f"Not profile fields: {sorted(unknown)}")
@@ -45,7 +46,7 @@ def user_profile_update(*, actor: Any, user: User, values: dict[str, Any]) -> Us
 @transaction.atomic
 def user_create(
     *,
-    actor: Any,
+    actor: Actor,
     email: str,
     password: str | None,
     email_verified: bool = False,

@@ -46,6 +46,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from beffroi.accounts.actors import Actor
 from beffroi.agenda.mapping import (
     CHANGE_KEYS,
     ENTRY_KEYS,
@@ -101,7 +102,7 @@ def _check_change(action: Mapping[str, Any], context: DefinitionContext) -> list
 
 
 @workflow_action("submit_event", keys=EVENT_KEYS, check=_check_event)
-def submit_event(case: Case, action: Mapping[str, Any], actor: Any) -> list[str]:
+def submit_event(case: Case, action: Mapping[str, Any], actor: Actor) -> list[str]:
     event = agenda_event_submit_from_case(actor=actor, case=case, mapping=action)
     if event is not None:
         _note(case, _("Événement proposé pour l'agenda, en attente de relecture."))
@@ -109,7 +110,7 @@ def submit_event(case: Case, action: Mapping[str, Any], actor: Any) -> list[str]
 
 
 @workflow_action("publish_event", keys=EVENT_KEYS, check=_check_event_publication)
-def publish_event(case: Case, action: Mapping[str, Any], actor: Any) -> list[str]:
+def publish_event(case: Case, action: Mapping[str, Any], actor: Actor) -> list[str]:
     if "when" in action and not evaluate(
         action["when"], case.answers, case=case.condition_context()
     ):
@@ -133,7 +134,7 @@ def publish_event(case: Case, action: Mapping[str, Any], actor: Any) -> list[str
 
 
 @workflow_action("withdraw_event", keys=set(), check=_check_no_parameters)
-def withdraw_event(case: Case, action: Mapping[str, Any], actor: Any) -> list[str]:
+def withdraw_event(case: Case, action: Mapping[str, Any], actor: Actor) -> list[str]:
     event = AgendaEvent.objects.filter(source_case=case).first()
     if event is not None and event.status != AgendaEvent.Status.WITHDRAWN:
         was_public = event.is_public
@@ -155,7 +156,7 @@ def _pending_entry(case: Case) -> DirectoryEntry | None:
 
 
 @workflow_action("propose_directory_entry", keys=ENTRY_KEYS, check=_check_entry)
-def propose_directory_entry(case: Case, action: Mapping[str, Any], actor: Any) -> list[str]:
+def propose_directory_entry(case: Case, action: Mapping[str, Any], actor: Actor) -> list[str]:
     entry = directory_entry_create_from_case(actor=actor, case=case, mapping=action)
     if entry.source_case_id == case.pk:
         _note(case, _("Page de l'annuaire proposée, en attente de relecture."))
@@ -172,7 +173,7 @@ def propose_directory_entry(case: Case, action: Mapping[str, Any], actor: Any) -
 
 
 @workflow_action("propose_directory_change", keys=CHANGE_KEYS, check=_check_change)
-def propose_directory_change(case: Case, action: Mapping[str, Any], actor: Any) -> list[str]:
+def propose_directory_change(case: Case, action: Mapping[str, Any], actor: Actor) -> list[str]:
     entry = directory_entry_propose_change_from_case(actor=actor, case=case, mapping=action)
     if entry is None:
         _note(
@@ -207,7 +208,7 @@ def _same_owner(entry: DirectoryEntry, case: Case) -> bool:
 
 
 @workflow_action("publish_directory_entry", keys=set(), check=_check_no_parameters)
-def publish_directory_entry(case: Case, action: Mapping[str, Any], actor: Any) -> list[str]:
+def publish_directory_entry(case: Case, action: Mapping[str, Any], actor: Actor) -> list[str]:
     entry = _pending_entry(case)
     if entry is None:
         raise TransitionRefused(
@@ -230,7 +231,7 @@ def publish_directory_entry(case: Case, action: Mapping[str, Any], actor: Any) -
 
 
 @workflow_action("reject_directory_entry", keys=set(), check=_check_no_parameters)
-def reject_directory_entry(case: Case, action: Mapping[str, Any], actor: Any) -> list[str]:
+def reject_directory_entry(case: Case, action: Mapping[str, Any], actor: Actor) -> list[str]:
     entry = _pending_entry(case)
     if entry is not None:
         directory_entry_reject(actor=actor, entry=entry, case=case)

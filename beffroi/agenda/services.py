@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from beffroi.accounts.actors import Actor
 from beffroi.agenda.mapping import ENTRY_VALUES, entry_values, event_values, visible_field_ids
 from beffroi.agenda.models import AgendaEvent, DirectoryEntry
 from beffroi.audit.services import audit_event_record
@@ -58,7 +59,7 @@ def _entry_search(entry: DirectoryEntry) -> str:
 
 @transaction.atomic
 def agenda_event_submit_from_case(
-    *, actor: Any, case: Case, mapping: Mapping[str, Any]
+    *, actor: Actor, case: Case, mapping: Mapping[str, Any]
 ) -> AgendaEvent | None:
     """The case's event, pending review (created, or refreshed from the
     answers). None when the mapping's ``when`` does not hold or the answers
@@ -95,7 +96,7 @@ def _holds(mapping: Mapping[str, Any], case: Case) -> bool:
 
 
 @transaction.atomic
-def agenda_event_publish(*, actor: Any, event: AgendaEvent) -> AgendaEvent:
+def agenda_event_publish(*, actor: Actor, event: AgendaEvent) -> AgendaEvent:
     """Show the event on the public agenda and in the iCalendar feed."""
     event = AgendaEvent.objects.select_for_update().get(pk=event.pk)
     if event.status == AgendaEvent.Status.PUBLISHED:
@@ -117,7 +118,7 @@ def agenda_event_publish(*, actor: Any, event: AgendaEvent) -> AgendaEvent:
 
 
 @transaction.atomic
-def agenda_event_withdraw(*, actor: Any, event: AgendaEvent) -> AgendaEvent:
+def agenda_event_withdraw(*, actor: Actor, event: AgendaEvent) -> AgendaEvent:
     """Take the event off the agenda (or refuse it before it was published)."""
     event = AgendaEvent.objects.select_for_update().get(pk=event.pk)
     if event.status == AgendaEvent.Status.WITHDRAWN:
@@ -171,7 +172,7 @@ def _entry_of_business(
 
 
 def _propose(
-    *, actor: Any, entry: DirectoryEntry, case: Case, values: dict[str, Any], action: str
+    *, actor: Actor, entry: DirectoryEntry, case: Case, values: dict[str, Any], action: str
 ) -> DirectoryEntry:
     previous_case_id = entry.pending_case_id
     superseded = previous_case_id is not None and previous_case_id != case.pk
@@ -203,7 +204,7 @@ def _propose(
 
 @transaction.atomic
 def directory_entry_create_from_case(
-    *, actor: Any, case: Case, mapping: Mapping[str, Any]
+    *, actor: Actor, case: Case, mapping: Mapping[str, Any]
 ) -> DirectoryEntry:
     """A new page, pending review. A business that already has a page gets
     this request as a change to it, reviewed the same way."""
@@ -237,7 +238,7 @@ def directory_entry_create_from_case(
 
 @transaction.atomic
 def directory_entry_propose_change_from_case(
-    *, actor: Any, case: Case, mapping: Mapping[str, Any]
+    *, actor: Actor, case: Case, mapping: Mapping[str, Any]
 ) -> DirectoryEntry | None:
     """The change a request asks for, kept apart from the published page
     until approved. None when no page of that business is found."""
@@ -264,7 +265,7 @@ def directory_entry_propose_change_from_case(
 
 @transaction.atomic
 def directory_entry_approve(
-    *, actor: Any, entry: DirectoryEntry, case: Case | None = None
+    *, actor: Actor, entry: DirectoryEntry, case: Case | None = None
 ) -> DirectoryEntry:
     """Publish the pending proposal (the one of ``case`` when given)."""
     entry = DirectoryEntry.objects.select_for_update().get(pk=entry.pk)
@@ -307,7 +308,7 @@ def directory_entry_approve(
 
 @transaction.atomic
 def directory_entry_reject(
-    *, actor: Any, entry: DirectoryEntry, case: Case | None = None
+    *, actor: Actor, entry: DirectoryEntry, case: Case | None = None
 ) -> DirectoryEntry:
     """Drop the pending proposal; the published page (if any) stays as it is."""
     entry = DirectoryEntry.objects.select_for_update().get(pk=entry.pk)
@@ -329,7 +330,7 @@ def directory_entry_reject(
 
 
 @transaction.atomic
-def directory_entry_withdraw(*, actor: Any, entry: DirectoryEntry) -> DirectoryEntry:
+def directory_entry_withdraw(*, actor: Actor, entry: DirectoryEntry) -> DirectoryEntry:
     """Take the page out of the directory (a closed business, a complaint)."""
     entry = DirectoryEntry.objects.select_for_update().get(pk=entry.pk)
     if entry.status == DirectoryEntry.Status.WITHDRAWN:

@@ -5,6 +5,7 @@ from typing import Any
 from django.db import transaction
 
 from beffroi.audit.services import audit_event_record
+from beffroi.core.actors import AnyActor
 from beffroi.core.revisions import MUNICIPALITY, revision_bump
 from beffroi.municipality.models import Membership, Municipality, Service
 from beffroi.municipality.selectors import forget_seats
@@ -18,7 +19,7 @@ MUNICIPALITY_FIELDS = frozenset(
 
 
 @transaction.atomic
-def municipality_update(*, actor: Any, values: dict[str, Any]) -> Municipality:
+def municipality_update(*, actor: AnyActor, values: dict[str, Any]) -> Municipality:
     unknown = set(values) - MUNICIPALITY_FIELDS
     if unknown:
         raise ValueError(f"Unknown municipality fields: {sorted(unknown)}")
@@ -44,7 +45,7 @@ def municipality_update(*, actor: Any, values: dict[str, Any]) -> Municipality:
 
 
 @transaction.atomic
-def service_upsert(*, actor: Any, code: str, values: dict[str, Any]) -> Service:
+def service_upsert(*, actor: AnyActor, code: str, values: dict[str, Any]) -> Service:
     service, created = Service.objects.select_for_update().get_or_create(code=code, defaults=values)
     if not created:
         changed = [name for name, value in values.items() if getattr(service, name) != value]
@@ -64,7 +65,7 @@ def service_upsert(*, actor: Any, code: str, values: dict[str, Any]) -> Service:
 
 
 @transaction.atomic
-def membership_grant(*, actor: Any, user: Any, service: Service, role: str) -> Membership:
+def membership_grant(*, actor: AnyActor, user: Any, service: Service, role: str) -> Membership:
     membership, created = Membership.objects.get_or_create(user=user, service=service, role=role)
     if created:
         audit_event_record(
