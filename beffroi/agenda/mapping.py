@@ -59,7 +59,9 @@ ENTRY_FIELDS: dict[str, set[str]] = {
 }
 # What a proposal may set on a page (the published fields).
 ENTRY_VALUES = tuple(ENTRY_FIELDS)
-ENTRY_KEYS = {*ENTRY_FIELDS, "categories", "enterprise_number"}
+# The file questions whose images the page shows once approved.
+IMAGE_FIELDS: dict[str, set[str]] = {"logo": {"file"}, "photos": {"file"}}
+ENTRY_KEYS = {*ENTRY_FIELDS, *IMAGE_FIELDS, "categories", "enterprise_number"}
 CHANGE_KEYS = {*ENTRY_KEYS, "match_name", "withdraw"}
 
 
@@ -146,7 +148,9 @@ def entry_mapping_problems(
     if change:
         if "enterprise_number" not in action:
             problems.append("enterprise_number: le champ qui identifie le commerce est obligatoire")
-        if not any(key in action for key in ENTRY_VALUES) and "withdraw" not in action:
+        if not any(key in action for key in (*ENTRY_VALUES, *IMAGE_FIELDS)) and (
+            "withdraw" not in action
+        ):
             problems.append("indiquez au moins un champ à modifier, ou « withdraw »")
     elif "name" not in action:
         problems.append("name: ce paramètre est obligatoire (le champ qui contient le nom)")
@@ -154,6 +158,7 @@ def entry_mapping_problems(
         action,
         {
             **ENTRY_FIELDS,
+            **IMAGE_FIELDS,
             "enterprise_number": {"enterprise_number"},
             "match_name": {"text"},
         },

@@ -259,9 +259,61 @@ class DirectoryEntry(models.Model):
     def phone_text(self) -> str:
         return format_phone(self.phone) if self.phone else ""
 
+    # Both read the prefetched images (``directory_entry_public``).
+    @property
+    def logo(self) -> DirectoryImage | None:
+        return next((image for image in self.images.all() if image.kind == "logo"), None)
+
+    @property
+    def photos(self) -> list[DirectoryImage]:
+        return [image for image in self.images.all() if image.kind == "photo"]
+
     @property
     def has_pending_change(self) -> bool:
         return bool(self.pending)
 
     def pending_value(self, field: str) -> Any:
         return self.pending.get(field, getattr(self, field, None))
+
+
+class DirectoryImage(models.Model):
+    """A logo or a photo shown on a published directory page.
+
+    Only approved images have a row: a proposal's images wait, as the
+    case's attachments, until an agent approves the page. The applicant
+    agreed to their publication (the form's consent is required).
+    """
+
+    class Kind(models.TextChoices):
+        LOGO = "logo", _("logo")
+        PHOTO = "photo", _("photo")
+
+    # Null only while an installation has not recorded its municipality yet.
+    municipality = models.ForeignKey(
+        "municipality.Municipality", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    entry = models.ForeignKey(DirectoryEntry, on_delete=models.CASCADE, related_name="images")
+    kind = models.CharField(_("type"), max_length=5, choices=Kind.choices)
+    file = models.ForeignKey("documents.StoredFile", on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["kind", "position", "id"]
+        indexes = [models.Index(fields=["municipality", "entry", "kind"])]
+        verbose_name = _("image de l'annuaire")
+        verbose_name_plural = _("images de l'annuaire")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.position + 1} — {self.entry}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:directory_image", kwargs={"pk": self.entry_id, "image_pk": self.pk})
+
+    @property
+    def alt_text(self) -> str:
+        if self.kind == self.Kind.LOGO:
+            return str(_("Logo de %(name)s") % {"name": self.entry.name})
+        return str(
+            _("Photo %(number)s de %(name)s")
+            % {"number": self.position + 1, "name": self.entry.name}
+        )

@@ -8,7 +8,7 @@ from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 
 from beffroi.agenda.mapping import local_midnight
-from beffroi.agenda.models import LONGEST_DAYS, AgendaEvent, DirectoryEntry
+from beffroi.agenda.models import LONGEST_DAYS, AgendaEvent, DirectoryEntry, DirectoryImage
 from beffroi.core.text import fold
 
 # The columns a list of events shows (not the long description).
@@ -113,10 +113,26 @@ def directory_category_counts() -> dict[str, int]:
 
 
 def directory_entry_public(pk: int) -> DirectoryEntry | None:
-    return DirectoryEntry.objects.filter(pk=pk, status=DirectoryEntry.Status.PUBLISHED).first()
+    """A published page, with its images."""
+    return (
+        DirectoryEntry.objects.filter(pk=pk, status=DirectoryEntry.Status.PUBLISHED)
+        .prefetch_related("images")
+        .first()
+    )
 
 
 def directory_entry_was_public(pk: int) -> bool:
     return DirectoryEntry.objects.filter(
         pk=pk, status=DirectoryEntry.Status.WITHDRAWN, published_at__isnull=False
     ).exists()
+
+
+def directory_image_public(entry_pk: int, image_pk: int) -> DirectoryImage | None:
+    """An image of a published page (none of a withdrawn or pending one)."""
+    return (
+        DirectoryImage.objects.filter(
+            pk=image_pk, entry_id=entry_pk, entry__status=DirectoryEntry.Status.PUBLISHED
+        )
+        .select_related("file")
+        .first()
+    )

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beffroi.accounts.actors import Actor
+from beffroi.agenda.images import images_proposed, images_publish
 from beffroi.agenda.mapping import ENTRY_VALUES, entry_values, event_values, visible_field_ids
 from beffroi.agenda.models import AgendaEvent, DirectoryEntry
 from beffroi.audit.services import audit_event_record
@@ -209,6 +210,9 @@ def directory_entry_create_from_case(
     """A new page, pending review. A business that already has a page gets
     this request as a change to it, reviewed the same way."""
     values = entry_values(case.answers, mapping, case=case.condition_context())
+    images = images_proposed(case, mapping)
+    if images:
+        values["images"] = images
     number = str(case.answers.get(str(mapping.get("enterprise_number", "")), "") or "")
     own = DirectoryEntry.objects.select_for_update().filter(source_case=case).first()
     if own is None:
@@ -248,12 +252,11 @@ def directory_entry_propose_change_from_case(
     entry = _entry_of_business(case=case, enterprise_number=number, name=name)
     if entry is None:
         return None
-    values = entry_values(
-        answers,
-        mapping,
-        shown=visible_field_ids(case.spec, answers),
-        case=case.condition_context(),
-    )
+    shown = visible_field_ids(case.spec, answers)
+    values = entry_values(answers, mapping, shown=shown, case=case.condition_context())
+    images = images_proposed(case, mapping, shown=shown)
+    if images:
+        values["images"] = images
     return _propose(
         actor=actor,
         entry=entry,
@@ -280,6 +283,7 @@ def directory_entry_approve(
         raise PublicationRefused(_("Aucune modification n'attend d'être publiée sur cette page."))
     pending = dict(entry.pending)
     withdraw = bool(pending.pop("withdraw", False))
+    images = pending.pop("images", {})
     changed = [field for field in pending if field in ENTRY_VALUES]
     for field in changed:
         setattr(entry, field, pending[field])
@@ -296,6 +300,9 @@ def directory_entry_approve(
     entry.pending = {}
     entry.pending_case = None
     entry.save()
+    if case_id is not None and isinstance(images, dict):
+        images_publish(entry, images, case_id=case_id)
+        changed += sorted(images)
     audit_event_record(
         actor=actor,
         action="directory_entry.approved",

@@ -21,8 +21,12 @@ def file_sample_case(
     overrides: Mapping[str, Any] | None = None,
     agent: Any = None,
     organisation: Any = None,
+    uploads: Mapping[str, list[tuple[bytes, str, str]]] | None = None,
 ) -> Case:
     """A case of ``procedure`` filed with plausible answers.
+
+    ``uploads`` gives files ({field: [(content, name, kind)]}); the other
+    required file questions get a sample PDF.
 
     Without an applicant and for a procedure that needs an account, a
     counter ``agent`` files it for someone who came in.
@@ -47,7 +51,10 @@ def file_sample_case(
         page_id=spec.pages[-1].id,
         raw={},
         answers=answers,
-        uploads={field_id: [(SAMPLE_PDF, "justificatif.pdf", "pdf")] for field_id in files},
+        uploads={
+            **{field_id: [(SAMPLE_PDF, "justificatif.pdf", "pdf")] for field_id in files},
+            **(uploads or {}),
+        },
     )
     draft = draft_start(**who, first_page=everything)
     return case_submit(actor=actor, draft=draft)

@@ -25,6 +25,8 @@ from beffroi.municipality.services import membership_grant, municipality_update,
 from beffroi.organisations.models import Organisation
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+# The sample shop's logo, shown on its directory page.
+DEMO_LOGO = DATA_DIR / "boulangerie-logo.png"
 
 
 def _read(name: str) -> Any:
@@ -207,6 +209,7 @@ def _load_pilot_two(procedure: Any) -> None:
         procedure=procedure("page-commerce"),
         applicant=marie,
         overrides={"business_name": "Boulangerie du Beffroi"},
+        uploads={"logo": [(DEMO_LOGO.read_bytes(), "logo-boulangerie.png", "png")]},
     )
     karim = _persona("karim.haddou@demo.beffroi.test")
     case_transition(actor=karim, case=shop, transition_id="take")

@@ -30,11 +30,15 @@ def safe_filename(filename: str, *, default: str = "document") -> str:
     return name[:150] or default
 
 
-def file_response(stored: StoredFile, filename: str, *, inline: bool = False) -> FileResponse:
+def file_response(
+    stored: StoredFile, filename: str, *, inline: bool = False, public: bool = False
+) -> FileResponse:
     """Stream ``stored`` under ``filename``, downloaded (or shown, with ``inline``).
 
     The content type comes from the sniffed kind, never from the name; the
-    response is private to the person who asked for it.
+    response is private to the person who asked for it, unless ``public``
+    (an image of a published page: the same for everyone, never changed,
+    since a stored file's content is its name).
     """
     handle = default_storage.open(stored.storage_name, "rb")
     response = FileResponse(
@@ -46,5 +50,8 @@ def file_response(stored: StoredFile, filename: str, *, inline: bool = False) ->
     response["Content-Length"] = str(stored.size)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = FILE_CONTENT_SECURITY_POLICY
-    patch_cache_control(response, private=True, no_store=True)
+    if public:
+        patch_cache_control(response, public=True, max_age=86400)
+    else:
+        patch_cache_control(response, private=True, no_store=True)
     return response

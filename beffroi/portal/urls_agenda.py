@@ -14,4 +14,9 @@ urlpatterns: list[URLPattern] = [
     path("agenda.ics", views_agenda.agenda_ical, name="agenda_ical"),
     path("annuaire/", views_agenda.directory, name="directory"),
     path("annuaire/<int:pk>/", views_agenda.directory_entry, name="directory_entry"),
+    path(
+        "annuaire/<int:pk>/images/<int:image_pk>/",
+        views_agenda.directory_image,
+        name="directory_image",
+    ),
 ]

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import dateformat, timezone
@@ -35,11 +35,13 @@ from beffroi.agenda.selectors import (
     directory_entries_public,
     directory_entry_public,
     directory_entry_was_public,
+    directory_image_public,
 )
 from beffroi.agenda.services import AGENDA_REVISION, DIRECTORY_REVISION
 from beffroi.core.forms import render_unbound
 from beffroi.core.pagecache import cache_public_page
 from beffroi.core.revisions import revisions_current
+from beffroi.documents.responses import file_response
 from beffroi.municipality.selectors import current_municipality
 from beffroi.portal.forms_agenda import AgendaFilterForm, DirectorySearchForm, page_number
 
@@ -325,3 +327,14 @@ def directory_entry(request: HttpRequest, pk: int) -> HttpResponse:
             nav="directory",
         )
     return render(request, "portal/directory/entry.html", {"nav": "directory", "entry": entry})
+
+
+@require_safe
+def directory_image(request: HttpRequest, pk: int, image_pk: int) -> FileResponse:
+    """A published page's logo or photo, shown as an image."""
+    image = directory_image_public(pk, image_pk)
+    if image is None:
+        raise Http404
+    return file_response(
+        image.file, f"{image.kind}-{image.position + 1}.{image.file.kind}", inline=True, public=True
+    )

@@ -81,9 +81,18 @@ def business_answers(**overrides: Any) -> dict[str, Any]:
     }
 
 
-def file_case(slug: str, *, applicant: Any = None, **answers: Any) -> Case:
+def file_case(
+    slug: str,
+    *,
+    applicant: Any = None,
+    uploads: dict[str, list[tuple[bytes, str, str]]] | None = None,
+    **answers: Any,
+) -> Case:
     return file_sample_case(
-        procedure=Procedure.objects.get(slug=slug), applicant=applicant, overrides=answers
+        procedure=Procedure.objects.get(slug=slug),
+        applicant=applicant,
+        overrides=answers,
+        uploads=uploads,
     )
 
 
@@ -117,12 +126,27 @@ class AgendaTestCase(TestCase):
     def file_event(self, **answers: Any) -> Case:
         return file_case("creer-evenement", **event_answers(**answers))
 
-    def file_business(self, *, applicant: Any = None, **answers: Any) -> Case:
+    def file_business(
+        self,
+        *,
+        applicant: Any = None,
+        uploads: dict[str, list[tuple[bytes, str, str]]] | None = None,
+        **answers: Any,
+    ) -> Case:
         return file_case(
-            "page-commerce", applicant=applicant or self.citizen, **business_answers(**answers)
+            "page-commerce",
+            applicant=applicant or self.citizen,
+            uploads=uploads,
+            **business_answers(**answers),
         )
 
-    def file_change(self, *, applicant: Any = None, **answers: Any) -> Case:
+    def file_change(
+        self,
+        *,
+        applicant: Any = None,
+        uploads: dict[str, list[tuple[bytes, str, str]]] | None = None,
+        **answers: Any,
+    ) -> Case:
         values = {
             "applicant_first_name": "Marie",
             "applicant_last_name": "Dubois",
@@ -131,7 +155,9 @@ class AgendaTestCase(TestCase):
             "enterprise_number": "0403170701",
             **answers,
         }
-        return file_case("gerer-page-commerce", applicant=applicant or self.citizen, **values)
+        return file_case(
+            "gerer-page-commerce", applicant=applicant or self.citizen, uploads=uploads, **values
+        )
 
     def approve(self, case: Case, agent: User | None = None) -> Case:
         agent = agent or (

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.test import TestCase
 
+from beffroi.agenda.models import DirectoryEntry
 from beffroi.cases.models import Case
 from beffroi.demo.loading import load_demo
 
@@ -29,6 +30,13 @@ class DemoRequestsTests(TestCase):
         )
         assert answers["org_legal_form"] == case.organisation.legal_form
         assert int(answers["attendance"]) >= 100
+
+    def test_the_sample_shop_shows_its_logo(self) -> None:
+        entry = DirectoryEntry.objects.get(name="Boulangerie du Beffroi")
+        logo = entry.images.get(kind="logo")
+        page = self.client.get(entry.get_absolute_url()).content.decode()
+        assert f'src="{logo.get_absolute_url()}"' in page
+        assert self.client.get(logo.get_absolute_url())["Content-Type"] == "image/png"
 
     def test_every_request_names_its_own_applicant(self) -> None:
         for case in Case.objects.filter(applicant__isnull=False).select_related("applicant"):
