@@ -38,7 +38,8 @@ from beffroi.catalogue.conditions import condition_problems, evaluate
 from beffroi.catalogue.definition import DefinitionContext
 from beffroi.core.workdays import add_working_days
 from beffroi.documents.services import file_store
-from beffroi.municipality.models import Membership, Service
+from beffroi.municipality.models import Service
+from beffroi.municipality.selectors import is_member
 from beffroi.notifications.services import email_queue
 
 DEFAULT_DUE_WORKING_DAYS = 10
@@ -183,9 +184,7 @@ def opinion_give(
             .select_related("case", "service")
             .get(pk=opinion.pk)
         )
-        if not Membership.objects.filter(
-            user=actor_user(actor), service_id=opinion.service_id
-        ).exists():
+        if not is_member(actor_user(actor), opinion.service_id):
             raise TransitionRefused(_("Seul le service consulté peut rendre cet avis."))
         if opinion.case.is_closed:
             raise TransitionRefused(_("Ce dossier est clôturé : l’avis n’est plus attendu."))

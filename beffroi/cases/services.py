@@ -44,7 +44,8 @@ from beffroi.catalogue.models import Procedure
 from beffroi.catalogue.selectors import version_number
 from beffroi.core.text import fold
 from beffroi.documents.services import file_store
-from beffroi.municipality.models import Membership, Service
+from beffroi.municipality.models import Service
+from beffroi.municipality.selectors import is_member
 
 
 class StaleCase(Exception):
@@ -540,7 +541,7 @@ def _take_in_hand(case: Case, actor: Actor) -> None:
 
 
 def _check_agent_of(agent: Any, case: Case) -> None:
-    if not Membership.objects.filter(user=agent, service_id=case.service_id).exists():
+    if not is_member(agent, case.service_id):
         raise TransitionRefused(_("Cet agent n'appartient pas au service de ce dossier."))
 
 

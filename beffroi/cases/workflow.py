@@ -23,6 +23,7 @@ from beffroi.catalogue.conditions import evaluate
 from beffroi.catalogue.definition import ActionCheck, ProcedureDefinition, register_action
 from beffroi.core.workdays import add_working_days
 from beffroi.municipality.models import Membership
+from beffroi.municipality.selectors import roles_in
 
 
 class TransitionRefused(Exception):
@@ -36,11 +37,7 @@ class TransitionRefused(Exception):
 def actor_roles(actor: Actor, case: Case) -> set[str]:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return set()
-    return set(
-        Membership.objects.filter(user=actor_user(actor), service_id=case.service_id).values_list(
-            "role", flat=True
-        )
-    )
+    return roles_in(actor_user(actor), case.service_id)
 
 
 def transitions_offered(

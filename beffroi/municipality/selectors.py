@@ -66,3 +66,13 @@ def forget_seats(user: Any) -> None:
     for attribute in ("_seats", "is_agent"):  # is_agent: a cached_property
         with contextlib.suppress(AttributeError):
             delattr(user, attribute)
+
+
+def roles_in(user: Any, service_id: int | None) -> set[str]:
+    """The user's roles in one service (none for a visitor or the system)."""
+    return {seat.role for seat in seats_of(user) if seat.service_id == service_id}
+
+
+def is_member(user: Any, service_id: int | None) -> bool:
+    """Whether the user has a place in the service: the one answer to "is this agent in it"."""
+    return bool(roles_in(user, service_id))
