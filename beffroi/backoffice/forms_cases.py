@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from beffroi.cases.formengine import UploadField
 from beffroi.cases.models import Channel
 from beffroi.cases.selectors import InboxFilters
+from beffroi.core.forms import SharedPageForm
 from beffroi.core.params import parse_id
 from beffroi.portal.forms import MESSAGE_FILES
 
@@ -141,7 +142,9 @@ class BulkActionForm(forms.Form):
         self.fields["action"].error_messages["required"] = _("Choisissez une action.")
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(SharedPageForm):
+    id_prefix = "transition"
+
     transition = forms.CharField(widget=forms.HiddenInput)
     comment = forms.CharField(
         label=_("Commentaire pour le demandeur"),
@@ -156,7 +159,9 @@ class TransitionForm(forms.Form):
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class AssignForm(forms.Form):
+class AssignForm(SharedPageForm):
+    id_prefix = "assign"
+
     agent = forms.ChoiceField(label=_("Agent en charge"), required=False)
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -167,7 +172,9 @@ class AssignForm(forms.Form):
         ]
 
 
-class DeadlineForm(forms.Form):
+class DeadlineForm(SharedPageForm):
+    id_prefix = "deadline"
+
     deadline = forms.DateField(
         label=_("Nouvelle échéance"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -186,7 +193,9 @@ class DeadlineForm(forms.Form):
         return deadline
 
 
-class NoteForm(forms.Form):
+class NoteForm(SharedPageForm):
+    id_prefix = "note"
+
     body = forms.CharField(
         label=_("Note interne"),
         max_length=5000,
@@ -196,7 +205,9 @@ class NoteForm(forms.Form):
     )
 
 
-class MessageForm(forms.Form):
+class MessageForm(SharedPageForm):
+    id_prefix = "message"
+
     body = forms.CharField(
         label=_("Message au demandeur"),
         max_length=5000,
@@ -215,7 +226,9 @@ class MessageForm(forms.Form):
         ]
 
 
-class OpinionRequestForm(forms.Form):
+class OpinionRequestForm(SharedPageForm):
+    id_prefix = "opinion_request"
+
     """The service in charge asks other services for their opinion."""
 
     services = forms.MultipleChoiceField(
@@ -250,7 +263,9 @@ class OpinionRequestForm(forms.Form):
         return due
 
 
-class OpinionForm(forms.Form):
+class OpinionForm(SharedPageForm):
+    id_prefix = "opinion"
+
     """An advising service's opinion."""
 
     verdict = forms.ChoiceField(

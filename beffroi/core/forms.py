@@ -93,3 +93,18 @@ def render_unbound(form: forms.Form, *choices: Any) -> SafeString:
         cache.set(key, html, 3600)
     # Markup Django rendered and escaped itself, kept as plain text in the cache.
     return mark_safe(html)  # noqa: S308
+
+
+class SharedPageForm(forms.Form):
+    """A form shown on a page beside others (the case page's note, message,
+    assignment…): its fields' ids start with ``id_prefix``, so two forms with
+    a field of the same name never share an id, and a label always points
+    at its own field. Field names, and so what is posted, do not change."""
+
+    id_prefix = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if not self.id_prefix:
+            raise TypeError(f"{type(self).__name__} must set id_prefix")
+        kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
