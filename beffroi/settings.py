@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "beffroi.core.middleware.SecurityHeadersMiddleware",
+    "beffroi.core.middleware.PersonalPagesMiddleware",
 ]
 
 ROOT_URLCONF = "beffroi.urls"
