@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 
 from beffroi.municipality.validators import validate_brand_colour
 
-
 # The article of the common nouns a municipality's official name starts with.
 NAME_ARTICLES = {
     "ville": "la",
