@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.test import Client
 
 from beffroi.testing.procedures import FilingTestCase, file_test_case
 
 
-def is_private(response: HttpResponse) -> bool:
+def is_private(response: HttpResponseBase) -> bool:
     directives = {part.strip() for part in response.get("Cache-Control", "").split(",")}
     return {"private", "no-store"} <= directives
 
