@@ -4,6 +4,7 @@ page behind a ``%`` line and ``%PDF-`` is refused on the portal's uploads."""
 from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.datastructures import MultiValueDict
 
 from beffroi.documents.sniff import sample_pdf, sniff_kind, sniff_upload_kind
 from beffroi.portal.forms_verification import VerificationUploadForm
@@ -31,7 +32,7 @@ def test_a_real_pdf_is_accepted() -> None:
 def test_the_verification_form_refuses_a_disguised_page() -> None:
     for content in (DISGUISED_HTML, HTML_AFTER_A_HEADER):
         upload = SimpleUploadedFile("certificat.pdf", content, "application/pdf")
-        form = VerificationUploadForm(data={}, files={"document": upload})
+        form = VerificationUploadForm(data={}, files=MultiValueDict({"document": [upload]}))
         assert not form.is_valid()
         assert "n’est pas un PDF" in str(form.errors)
 
