@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "beffroi.core.middleware.SecurityHeadersMiddleware",
+    "beffroi.core.middleware.PersonalPagesMiddleware",
 ]
 
 ROOT_URLCONF = "beffroi.urls"
@@ -269,6 +270,8 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 ACCOUNT_SIGNUP_FORM_CLASS = "beffroi.accounts.forms.SignupExtraForm"
+# Sign-up hashes the password even for an address that has an account (timing).
+ACCOUNT_FORMS = {"signup": "beffroi.accounts.signup.SignupForm"}
 
 # --- Internationalisation ---------------------------------------------------------
 LANGUAGE_CODE = "fr"

@@ -331,7 +331,9 @@ def _submitter(port: int, seconds: float, pdf: bytes, queue: Any) -> None:
 
 
 def _submissions_per_second(port: int, *, seconds: float = 20, clients: int = 6) -> float:
-    pdf = b"%PDF-1.4\n" + os.urandom(200 * 1024)
+    from beffroi.documents.sniff import sample_pdf
+
+    pdf = sample_pdf(size=200 * 1024)
     context = multiprocessing.get_context("fork")
     queue = context.Queue()
     workers = [
@@ -356,6 +358,7 @@ def main() -> None:
     _prepare()
     from beffroi.accounts.models import User
     from beffroi.cases.models import Case
+    from beffroi.documents.sniff import sample_pdf
 
     agent = User.objects.get(email="sophie@tournai.example")
     say(f"  {Case.objects.count():,} cases, {Case.objects.open().count():,} open")
@@ -364,7 +367,7 @@ def main() -> None:
     tracking = _tracking()
     say(f"  tracking: {summary(tracking)}")
     with production_server(workers=4) as port:
-        assert _one_submission(port, b"%PDF-1.4\n" + b"x" * 1000), "a submission failed"
+        assert _one_submission(port, sample_pdf("essai")), "a submission failed"
         rate = _submissions_per_second(port)
     figure("inbox_p95_ms", percentile(inbox, 0.95), "ms")
     figure("tracking_p95_ms", percentile(tracking, 0.95), "ms")

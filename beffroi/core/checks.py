@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Tags, Warning, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 
 @register(Tags.caches, deploy=True)
@@ -22,3 +22,32 @@ def shared_cache_check(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
             id="beffroi.W001",
         )
     ]
+
+
+DEMO_MAILBOX_BACKEND = "beffroi.notifications.backends.DemoMailboxBackend"
+
+
+@register(Tags.security, deploy=True)
+def demo_mode_check(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    """The demo's mailbox (/demo/courriels/) shows every e-mail sent, with
+    its tracking links, to anyone: never on a server that faces citizens."""
+    errors: list[CheckMessage] = []
+    if settings.DEMO_MODE:
+        errors.append(
+            Error(
+                "BEFFROI_DEMO is on: /demo/courriels/ shows every e-mail sent (tracking "
+                "links included) to anyone, and the demo's relaxed settings apply.",
+                hint="Unset BEFFROI_DEMO in production (docs/operations.md).",
+                id="beffroi.E002",
+            )
+        )
+    if settings.EMAIL_BACKEND == DEMO_MAILBOX_BACKEND:
+        errors.append(
+            Error(
+                "EMAIL_BACKEND is the demo's mailbox: no e-mail reaches anyone, each is kept "
+                "in a table the demo shows at /demo/courriels/.",
+                hint="Set EMAIL_HOST (SMTP) or EMAIL_BACKEND (docs/operations.md).",
+                id="beffroi.E003",
+            )
+        )
+    return errors

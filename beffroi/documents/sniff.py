@@ -1,9 +1,11 @@
-"""What a file really is, read from its first bytes (never from its name)."""
+"""What a file really is, read from its content (never from its name)."""
 
 from __future__ import annotations
 
 import io
 import zipfile
+
+import pikepdf
 
 # kind -> (content type, French name shown to citizens)
 KINDS: dict[str, tuple[str, str]] = {
@@ -49,7 +51,7 @@ def sniff_kind(content: bytes) -> str | None:
     apart; the other kinds are known from their first bytes.
     """
     head = content[:HEAD_SIZE]
-    if head.startswith(b"%PDF-") or (b"%PDF-" in head[:1024] and head.lstrip()[:1] == b"%"):
+    if head.startswith(b"%PDF-"):
         return "pdf"
     if head.startswith(b"\xff\xd8\xff"):
         return "jpeg"
@@ -71,6 +73,38 @@ def sniff_kind(content: bytes) -> str | None:
     if head.startswith(b"PK\x03\x04"):
         return _zip_kind(content)
     return None
+
+
+def pdf_opens(content: bytes) -> bool:
+    """A PDF parser (qpdf, through pikepdf) reads ``content`` as a PDF with pages."""
+    try:
+        with pikepdf.open(io.BytesIO(content)) as pdf:
+            return len(pdf.pages) > 0
+    except (pikepdf.PdfError, ValueError, OSError):
+        return False
+
+
+def sniff_upload_kind(content: bytes) -> str | None:
+    """The kind of a file sent from outside (the portal's uploads, the mail
+    register's): as ``sniff_kind``, and a PDF must really be one (a browser
+    would render an HTML page that only starts like a PDF)."""
+    kind = sniff_kind(content)
+    if kind == "pdf" and not pdf_opens(content):
+        return None
+    return kind
+
+
+def sample_pdf(text: str = "", *, size: int = 0) -> bytes:
+    """A real one-page PDF for the demo, tests and benchmarks; ``text`` (in its
+    title) tells two apart, ``size`` pads its page's content to about that many bytes."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.docinfo["/Title"] = pikepdf.String(text)
+    if size:
+        pdf.pages[0].Contents = pdf.make_stream(b"%" + b"x" * size + b"\n")
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True, compress_streams=False)
+    return out.getvalue()
 
 
 def content_type(kind: str) -> str:

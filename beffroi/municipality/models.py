@@ -6,6 +6,16 @@ from django.utils.translation import gettext_lazy as _
 
 from beffroi.municipality.validators import validate_brand_colour
 
+# The article of the common nouns a municipality's official name starts with.
+NAME_ARTICLES = {
+    "ville": "la",
+    "commune": "la",
+    "cité": "la",
+    "municipalité": "la",
+    "administration": "l’",
+    "cpas": "le",
+}
+
 
 class Municipality(models.Model):
     """The city running this installation: its identity and its look."""
@@ -37,6 +47,16 @@ class Municipality(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def name_with_article(self) -> str:
+        """The name as a sentence says it: « la Ville de Tournai », « l’Administration
+        communale de Flobecq », « Tournai » (a place's own name takes none)."""
+        first_word = self.name.split(" ", 1)[0].casefold()
+        article = NAME_ARTICLES.get(first_word, "")
+        if article.endswith("’"):
+            return f"{article}{self.name}"
+        return f"{article} {self.name}" if article else self.name
 
 
 class Service(models.Model):

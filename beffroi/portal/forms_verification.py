@@ -16,7 +16,7 @@ from beffroi.documents.codes import (
     VERIFICATION_LENGTH,
     normalise_verification_code,
 )
-from beffroi.documents.sniff import HEAD_SIZE, kind_label, sniff_kind
+from beffroi.documents.sniff import kind_label, sniff_upload_kind
 
 MAX_PDF_BYTES = 20 * 1024 * 1024
 
@@ -79,7 +79,7 @@ class VerificationUploadForm(forms.Form):
                 params={"size": number_format(megabytes, 1), "limit": MAX_PDF_BYTES >> 20},
             )
         upload.seek(0)
-        kind = sniff_kind(upload.read(HEAD_SIZE))
+        kind = sniff_upload_kind(upload.read())
         upload.seek(0)
         if kind is None:
             raise forms.ValidationError(

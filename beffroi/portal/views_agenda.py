@@ -21,7 +21,7 @@ from django.utils import dateformat, timezone
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import condition, require_GET, require_safe
+from django.views.decorators.http import condition, require_safe
 
 from beffroi.agenda import display, ical
 from beffroi.agenda.models import AgendaEvent, DirectoryEntry
@@ -124,7 +124,7 @@ def _query_without_page(request: HttpRequest) -> str:
     return query.urlencode()
 
 
-@require_GET
+@require_safe
 @cache_public_page(AGENDA_REVISION, daily=True, timeout=24 * 3600)
 def agenda(request: HttpRequest) -> HttpResponse:
     form = AgendaFilterForm(request.GET or None)
@@ -158,7 +158,7 @@ def agenda(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @cache_public_page(AGENDA_REVISION, daily=True, timeout=24 * 3600)
 def agenda_event(request: HttpRequest, pk: int) -> HttpResponse:
     event = agenda_event_public(pk)
@@ -250,7 +250,7 @@ def agenda_ical(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def agenda_event_ical(request: HttpRequest, pk: int) -> HttpResponse:
     event = agenda_event_public(pk)
     if event is None:
@@ -269,7 +269,7 @@ class CategoryGroup:
     entries: list[DirectoryEntry] = field(default_factory=list)
 
 
-@require_GET
+@require_safe
 @cache_public_page(DIRECTORY_REVISION, daily=True, timeout=24 * 3600)
 def directory(request: HttpRequest) -> HttpResponse:
     form = DirectorySearchForm(request.GET or None)
@@ -315,7 +315,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @cache_public_page(DIRECTORY_REVISION, daily=True, timeout=24 * 3600)
 def directory_entry(request: HttpRequest, pk: int) -> HttpResponse:
     entry = directory_entry_public(pk)

@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from beffroi.cases.formengine import answer_rows
 from beffroi.cases.models import Case
@@ -44,7 +44,7 @@ def _may_reply(user: Any, case: Case) -> bool:
 
 
 @login_required
-@require_GET
+@require_safe
 def my_cases(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -106,7 +106,7 @@ def case_page(request: HttpRequest, case: Case, *, via_code: bool) -> HttpRespon
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return case_page(request, get_case_for_citizen(request.user, reference), via_code=False)
 
@@ -122,7 +122,7 @@ def _case_for_download(request: HttpRequest, reference: str) -> Case:
     return get_case_for_citizen(request.user, reference)
 
 
-@require_GET
+@require_safe
 def case_file(request: HttpRequest, reference: str, attachment_id: int) -> HttpResponseBase:
     case = _case_for_download(request, reference)
     attachment = attachments_for_applicant(case).filter(pk=attachment_id).first()
@@ -131,7 +131,7 @@ def case_file(request: HttpRequest, reference: str, attachment_id: int) -> HttpR
     return file_response(attachment.file, attachment.filename)
 
 
-@require_GET
+@require_safe
 def issued_document(request: HttpRequest, reference: str, code: str) -> HttpResponseBase:
     case = _case_for_download(request, reference)
     document = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from beffroi.catalogue.models import Category
 from beffroi.catalogue.selectors import (
@@ -18,7 +18,7 @@ from beffroi.organisations.selectors import organisations_of
 from beffroi.portal.forms import SearchForm
 
 
-@require_GET
+@require_safe
 @cache_public_page()
 def home(request: HttpRequest) -> HttpResponse:
     # The catalogue itself is rendered by a cached fragment in the template;
@@ -30,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @cache_public_page()
 def category(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
@@ -40,7 +40,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "portal/category.html", {"nav": "home", "category": categories[0]})
 
 
-@require_GET
+@require_safe
 @cache_public_page()
 def procedure(request: HttpRequest, slug: str) -> HttpResponse:
     procedure = procedure_published(slug=slug)
@@ -64,7 +64,7 @@ def procedure(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     results = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from beffroi.core.throttle import throttle_count, throttle_reached
 from beffroi.mail.intake import web_form_register
@@ -16,7 +16,7 @@ RATE = "5/h"
 _SESSION_KEY = "contact_number"
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def contact(request: HttpRequest) -> HttpResponse:
     user = request.user
     initial = {"name": user.full_name, "email": user.email} if user.is_authenticated else {}
@@ -60,7 +60,7 @@ def contact(request: HttpRequest) -> HttpResponse:
     return redirect("portal:contact_thanks")
 
 
-@require_GET
+@require_safe
 def contact_thanks(request: HttpRequest) -> HttpResponse:
     number = request.session.get(_SESSION_KEY)
     if not number:

@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from beffroi.cases.formengine import (
     HeldFile,
@@ -97,7 +97,7 @@ FIRST_PAGE_MARK = "first-page"
 _TYPED_FIRST_PAGE = "beffroi_typed_first_page"
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @cache_public_page()
 def start(request: HttpRequest, slug: str) -> HttpResponse:
     """The first page of a new request (GET); the draft is opened only when
@@ -187,7 +187,7 @@ def _sent(request: HttpRequest, page_id: str, form: PageForm) -> SentPage:
     )
 
 
-@require_GET
+@require_safe
 def resume(request: HttpRequest, draft_id: uuid.UUID) -> HttpResponse:
     draft = _draft(request, draft_id)
     if draft.is_submitted:
@@ -249,7 +249,7 @@ def _as_querydict(raw: dict[str, Any]) -> QueryDict:
     return data
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def page(request: HttpRequest, draft_id: uuid.UUID, page_id: str) -> HttpResponse:
     drafts = session_drafts(request)
     if (
@@ -385,7 +385,7 @@ def _next(draft: Draft, page_id: str, action: str | None) -> HttpResponse:
     return redirect("portal:draft_check", draft_id=draft.pk)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def check(request: HttpRequest, draft_id: uuid.UUID) -> HttpResponse:
     drafts = session_drafts(request)
     missing = None
@@ -432,7 +432,7 @@ def delete(request: HttpRequest, draft_id: uuid.UUID) -> HttpResponse:
     return redirect("portal:my_cases" if request.user.is_authenticated else "portal:home")
 
 
-@require_GET
+@require_safe
 def draft_file(request: HttpRequest, draft_id: uuid.UUID, attachment_id: int) -> HttpResponseBase:
     draft = _draft(request, draft_id)
     attachment = draft.attachments.select_related("file").filter(pk=attachment_id).first()
@@ -441,7 +441,7 @@ def draft_file(request: HttpRequest, draft_id: uuid.UUID, attachment_id: int) ->
     return file_response(attachment.file, attachment.filename)
 
 
-@require_GET
+@require_safe
 def confirmation(request: HttpRequest, code: str) -> HttpResponse:
     case = submitted_case_for(request.user, code, session_drafts=session_drafts(request))
     if case is None:

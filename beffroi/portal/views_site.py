@@ -7,7 +7,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from beffroi.municipality.selectors import current_municipality
 from beffroi.notifications.models import DemoEmail
@@ -19,7 +19,7 @@ STATIC_PAGES = {
 }
 
 
-@require_GET
+@require_safe
 def page(request: HttpRequest, slug: str) -> HttpResponse:
     template = STATIC_PAGES.get(slug)
     if template is None:
@@ -27,14 +27,14 @@ def page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, template, {"page_slug": slug})
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=3600)
 def theme_css(request: HttpRequest) -> HttpResponse:
     css = render_to_string("portal/theme.css", {"municipality": current_municipality()})
     return HttpResponse(css, content_type="text/css; charset=utf-8")
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=3600)
 def logo(request: HttpRequest) -> FileResponse:
     municipality = current_municipality()
@@ -43,7 +43,7 @@ def logo(request: HttpRequest) -> FileResponse:
     return FileResponse(municipality.logo.open("rb"))
 
 
-@require_GET
+@require_safe
 def health(request: HttpRequest) -> HttpResponse:
     """The smallest view: load balancers probe it, the benchmark compares to it."""
     return HttpResponse("ok", content_type="text/plain")
@@ -54,14 +54,14 @@ def _demo_only() -> None:
         raise Http404
 
 
-@require_GET
+@require_safe
 def demo_mailbox(request: HttpRequest) -> HttpResponse:
     _demo_only()
     emails = DemoEmail.objects.only("id", "sent_at", "to", "subject")[:200]
     return render(request, "portal/demo/mailbox.html", {"emails": emails})
 
 
-@require_GET
+@require_safe
 def demo_email(request: HttpRequest, pk: int) -> HttpResponse:
     _demo_only()
     email = get_object_or_404(DemoEmail, pk=pk)

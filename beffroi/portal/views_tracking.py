@@ -14,7 +14,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from beffroi.cases.models import Case
 from beffroi.cases.selectors import case_by_tracking_code, case_status_steps
@@ -45,7 +45,7 @@ def _throttled(request: HttpRequest, form: TrackingForm) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def tracking(request: HttpRequest) -> HttpResponse:
     form = TrackingForm(request.GET or None)
     if form.is_valid():
@@ -83,7 +83,7 @@ def _check_form_html(questions: list[dict[str, Any]], form: TrackingCheckForm | 
     return render_unbound(form or TrackingCheckForm(questions=questions), questions)
 
 
-@require_GET
+@require_safe
 def tracking_detail(request: HttpRequest, code: str) -> HttpResponse:
     case, refusal = _lookup(request, code, status_only=True)
     if refusal is not None or case is None:
@@ -124,7 +124,7 @@ def _count_failed_check(request: HttpRequest, case: Case, from_here: str) -> Non
     case_check_failed(actor=request.user, case=case, tell_owner=failures == 1)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def tracking_details(request: HttpRequest, code: str) -> HttpResponse:
     case, refusal = _lookup(request, code)
     if refusal is not None or case is None:

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from beffroi.core.throttle import throttle_hit
 from beffroi.documents.codes import (
@@ -95,7 +95,7 @@ def _verification(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/verification/lookup.html", context)
 
 
-@require_GET
+@require_safe
 @never_cache
 def verification_detail(request: HttpRequest, code: str) -> HttpResponse:
     canonical = normalise_verification_code(code)

@@ -1,8 +1,11 @@
-"""Browser tests: Playwright drives Debian's Chromium; axe-core checks every page.
+"""Browser tests: Playwright drives Debian's Chromium; axe-core and the Nu Html
+Checker (vnu) check every page.
 
 Every page a test loads must be checked with ``self.axe(page)`` (the
-helpers ``visit`` and ``submit`` do it); a test that navigates to a page it
-never checked fails at teardown.
+helpers ``visit`` and ``submit`` do it); the page a test ends on is checked
+at teardown, and a test that navigated away from a page it never checked
+fails there. The HTML the server sent for every checked page is validated
+by vnu, in one run per test class (Java starts once), with zero errors.
 
 With JavaScript disabled, Chromium cannot run axe-core in the page itself
 (``evaluate`` never returns), so the exact HTML the server sent is replayed,
@@ -11,15 +14,21 @@ at the same address, in a second page that has JavaScript, and checked there.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+from django.db import connection
+
+from beffroi.audit.triggers import SQLITE_NO_DELETE
 
 CHROMIUM = os.environ.get("BEFFROI_CHROMIUM", "/usr/bin/chromium")
 AXE_PATH = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
@@ -34,6 +43,12 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+VNU_JAR = Path(
+    os.environ.get(
+        "BEFFROI_VNU_JAR",
+        str(Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"),
+    )
+)
 
 
 def browser_unavailable_reason() -> str | None:
@@ -46,6 +61,47 @@ def browser_unavailable_reason() -> str | None:
     return None
 
 
+def vnu_unavailable_reason() -> str | None:
+    if not VNU_JAR.exists():
+        return f"The Nu Html Checker is missing ({VNU_JAR}): npm install (make test does it)"
+    if shutil.which("java") is None:
+        return "Java is missing: sudo apt-get install default-jre-headless"
+    return None
+
+
+def vnu_errors(pages: dict[str, tuple[str, str]]) -> list[str]:
+    """The Nu Html Checker's errors on ``pages`` (a key: where the page was
+    seen and its HTML), each as « where: line: message »; one Java run for all."""
+    folder = Path(tempfile.mkdtemp(prefix="beffroi-vnu-"))
+    names = {f"page-{number}.html": key for number, key in enumerate(pages)}
+    try:
+        for name, key in names.items():
+            (folder / name).write_text(pages[key][1], encoding="utf-8")
+        result = subprocess.run(  # noqa: S603 - a fixed command on files we wrote
+            ["java", "-jar", str(VNU_JAR), "--format", "json", "--errors-only", "--stdout"]
+            + [str(folder / name) for name in names],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=600,
+        )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    try:
+        messages = json.loads(result.stdout)["messages"]
+    except (ValueError, KeyError) as error:
+        raise AssertionError(f"vnu did not answer: {result.stdout}{result.stderr}") from error
+    errors = []
+    for message in messages:
+        name = str(message.get("url", "")).rsplit("/", 1)[-1]
+        where = pages[names[name]][0] if name in names else name
+        extract = " ".join(str(message.get("extract", "")).split())[:160]
+        errors.append(
+            f"{where}: line {message.get('lastLine', '?')}: {message['message']} «{extract}»"
+        )
+    return errors
+
+
 @pytest.mark.browser
 class BrowserTestCase(StaticLiveServerTestCase):
     """A live server plus one Chromium for the class; a fresh context per test."""
@@ -54,6 +110,9 @@ class BrowserTestCase(StaticLiveServerTestCase):
     playwright: Any
     browser: Any
     axe_source: str
+    # The HTML the server sent for each page checked by this class's tests
+    # (by digest: a page seen twice is validated once), for vnu.
+    html_pages: dict[str, tuple[str, str]]
     _async_unsafe_before: str | None
 
     @classmethod
@@ -75,19 +134,51 @@ class BrowserTestCase(StaticLiveServerTestCase):
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
         cls.axe_source = AXE_PATH.read_text(encoding="utf-8")
+        cls.html_pages = {}
 
     @classmethod
     def tearDownClass(cls) -> None:
         cls.browser.close()
         cls.playwright.stop()
+        cls._journal_keeps_its_rows()
         super().tearDownClass()
         if cls._async_unsafe_before is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = cls._async_unsafe_before
+        cls._validate_html()
+
+    @classmethod
+    def _validate_html(cls) -> None:
+        reason = vnu_unavailable_reason()
+        if reason:
+            if os.environ.get("CI") == "true":
+                raise RuntimeError(reason)
+            return
+        errors = vnu_errors(cls.html_pages) if cls.html_pages else []
+        if errors:
+            raise AssertionError(
+                f"The Nu Html Checker found {len(errors)} error(s):\n" + "\n".join(errors)
+            )
+
+    # Flushing the database after a test deletes journal rows, which SQLite's
+    # trigger refuses (PostgreSQL truncates, firing no row trigger): the
+    # trigger is dropped when a test ends and put back before the next one.
+    @staticmethod
+    def _journal_rows_may_go() -> None:
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
+
+    @staticmethod
+    def _journal_keeps_its_rows() -> None:
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute(SQLITE_NO_DELETE)
 
     def setUp(self) -> None:
         super().setUp()
+        self._journal_keeps_its_rows()
         self.context = self.browser.new_context(
             java_script_enabled=self.javascript_enabled, locale="fr-BE"
         )
@@ -95,16 +186,21 @@ class BrowserTestCase(StaticLiveServerTestCase):
         self.page = self.new_page()
 
     def tearDown(self) -> None:
-        unchecked = [url for url in self._loaded if url not in self._checked]
-        self.context.close()
-        if self._axe_context is not None:
-            self._axe_context.close()
-            self._axe_context = None
-        super().tearDown()
-        # Only a passing test is blamed for unchecked pages; a failure says more.
-        outcome = getattr(self, "_outcome", None)
-        if getattr(outcome, "success", True):
-            assert not unchecked, f"Pages loaded but never checked with axe: {unchecked}"
+        try:
+            # The page a test ends on is checked now; one it left unchecked is its fault.
+            for page in self._pages:
+                loaded = not page.is_closed() and page.url in self._loaded
+                if loaded and page.url not in self._checked:
+                    self.axe(page)
+        finally:
+            unchecked = [url for url in self._loaded if url not in self._checked]
+            self.context.close()
+            if self._axe_context is not None:
+                self._axe_context.close()
+                self._axe_context = None
+            self._journal_rows_may_go()
+            super().tearDown()
+        assert not unchecked, f"Pages left without being checked with axe: {unchecked}"
 
     _axe_context: Any = None
 
@@ -113,6 +209,7 @@ class BrowserTestCase(StaticLiveServerTestCase):
         self._loaded: list[str] = getattr(self, "_loaded", [])
         self._checked: set[str] = getattr(self, "_checked", set())
         self._documents: dict[int, Any] = getattr(self, "_documents", {})
+        self._pages: list[Any] = [*getattr(self, "_pages", []), page]
 
         def on_load(frame_page: Any) -> None:
             self._loaded.append(frame_page.url)
@@ -124,24 +221,6 @@ class BrowserTestCase(StaticLiveServerTestCase):
         page.on("load", on_load)
         page.on("response", on_response)
         return page
-
-    def _fixture_teardown(self) -> None:
-        # Flushing the database between tests deletes journal rows, which the
-        # SQLite trigger refuses (PostgreSQL truncates, firing no row trigger).
-        from django.db import connection
-
-        from beffroi.audit.triggers import SQLITE_NO_DELETE
-
-        if connection.vendor != "sqlite":
-            super()._fixture_teardown()  # type: ignore[misc]
-            return
-        with connection.cursor() as cursor:
-            cursor.execute("DROP TRIGGER IF EXISTS audit_event_no_delete")
-        try:
-            super()._fixture_teardown()  # type: ignore[misc]
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute(SQLITE_NO_DELETE)
 
     # -- helpers ---------------------------------------------------------
     def url(self, path: str) -> str:
@@ -168,7 +247,17 @@ class BrowserTestCase(StaticLiveServerTestCase):
         else:
             violations = self._axe_run(page)
         self._checked.add(page.url)
+        self._keep_html(page)
         self._report(page.url, violations)
+
+    def _keep_html(self, page: Any) -> None:
+        """Keep the HTML the server sent for ``page``, for vnu at the class's end."""
+        response = self._documents.get(id(page))
+        if response is None or not response.headers.get("content-type", "").startswith("text/html"):
+            return
+        html = response.body().decode("utf-8")
+        digest = hashlib.sha256(html.encode()).hexdigest()
+        self.html_pages.setdefault(digest, (f"{self.id()} {page.url}", html))
 
     def _javascript_off(self, page: Any) -> bool:
         return page.context is self.context and not self.javascript_enabled

@@ -16,7 +16,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from beffroi.documents.sniff import kind_label, sniff_kind
+from beffroi.documents.sniff import kind_label, sniff_upload_kind
 
 MAX_UPLOAD_MB = 25
 
@@ -220,7 +220,7 @@ class UploadField(forms.FileField):
                     % {"name": name, "max": self.max_bytes // (1024 * 1024)}
                 )
             upload.seek(0)
-            kind = sniff_kind(upload.read())
+            kind = sniff_upload_kind(upload.read())
             upload.seek(0)
             if kind is None or kind not in self.accept:
                 raise ValidationError(

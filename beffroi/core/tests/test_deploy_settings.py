@@ -61,3 +61,16 @@ def test_production_without_a_shared_cache_is_warned() -> None:
     result = deploy_check(without=("CACHE_URL",))
     assert result.returncode != 0
     assert "beffroi.W001" in result.stdout + result.stderr
+
+
+def test_production_with_the_demo_mailbox_is_an_error() -> None:
+    result = deploy_check(BEFFROI_DEMO="true")
+    assert result.returncode != 0
+    assert "beffroi.E002" in result.stdout + result.stderr
+    assert "/demo/courriels/" in result.stdout + result.stderr
+
+
+def test_production_keeping_emails_in_the_demo_mailbox_is_an_error() -> None:
+    result = deploy_check(EMAIL_BACKEND="beffroi.notifications.backends.DemoMailboxBackend")
+    assert result.returncode != 0
+    assert "beffroi.E003" in result.stdout + result.stderr

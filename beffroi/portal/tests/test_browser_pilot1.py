@@ -10,10 +10,11 @@ from typing import Any
 from django.core import mail
 
 from beffroi.cases.models import Case
+from beffroi.documents.sniff import sample_pdf
 from beffroi.testing.browser import BrowserTestCase
 from beffroi.testing.personas import PASSWORD, create_world
 
-PROOF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PROOF = sample_pdf("justificatif")
 
 
 class BirthCertificateJourneyTests(BrowserTestCase):

@@ -14,11 +14,12 @@ from django.utils import timezone
 from pdfminer.high_level import extract_text
 
 from beffroi.cases.models import Case
+from beffroi.documents.sniff import sample_pdf
 from beffroi.organisations.models import Organisation
 from beffroi.testing.browser import BrowserTestCase
 from beffroi.testing.personas import PASSWORD, create_world, make_user
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = sample_pdf("justificatif")
 
 
 class EventRequestJourneyTests(BrowserTestCase):

@@ -14,11 +14,12 @@ from django.urls import reverse
 from beffroi.cases.models import Attachment, Case, Draft
 from beffroi.cases.services import RAW_FAILED
 from beffroi.documents.models import StoredFile
+from beffroi.documents.sniff import sample_pdf
 from beffroi.testing.procedures import IDENTITY, FilingTestCase
 
 
 def pdf(name: str, marker: bytes = b"") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4\n" + name.encode() + marker, "application/pdf")
+    return SimpleUploadedFile(name, sample_pdf(name + marker.decode()), "application/pdf")
 
 
 class FilingFilesTests(FilingTestCase):
@@ -212,7 +213,7 @@ class SubmissionQueriesTests(FilingTestCase):
         }
         url = step(6, "post", start, first_page)
         # The files the draft holds are read once, before the new one is kept.
-        proof = SimpleUploadedFile("p.pdf", b"%PDF-1.4\n" + b"x" * 200_000, "application/pdf")
+        proof = SimpleUploadedFile("p.pdf", sample_pdf(size=200_000), "application/pdf")
         data: dict[str, object] = {
             "link": "other",
             "copies": "2",

@@ -56,6 +56,7 @@ class VerificationTests(TestCase):
         assert response.status_code == 200
         text = _text(response)
         assert "Ce document est authentique et valable" in text
+        assert "La Ville de Tournai a bien délivré ce document" in text
         assert "Certificat de résidence" in text
         assert "Service Population, Ville de Tournai" in text
         issued_on = self.issued.issued_at.astimezone().strftime("%Y")
@@ -110,7 +111,7 @@ class VerificationTests(TestCase):
         assert response.status_code == 404
         text = _text(response)
         assert "Document introuvable" in text
-        assert "Aucun document délivré par Ville de Tournai ne correspond à ce code" in text
+        assert "Aucun document délivré par la Ville de Tournai ne correspond à ce code" in text
         assert 'name="code"' in response.content.decode()
 
     def test_a_malformed_code_in_the_address_gets_the_404_with_the_reason(self) -> None:
@@ -131,7 +132,7 @@ class VerificationTests(TestCase):
         response = self._upload(self.pdf)
         assert response.status_code == 200
         text = _text(response)
-        assert "Ce fichier est exactement celui que Ville de Tournai a délivré." in text
+        assert "Ce fichier est exactement celui que la Ville de Tournai a délivré." in text
         assert "Certificat de résidence" in text
         assert self.issued.file.sha256 in text
         assert self.citizen.last_name not in text
@@ -142,7 +143,7 @@ class VerificationTests(TestCase):
         response = self._upload(changed)
         assert response.status_code == 200
         text = _text(response)
-        assert "Ce fichier n’est pas un document délivré par Ville de Tournai" in text
+        assert "Ce fichier n’est pas un document délivré par la Ville de Tournai" in text
         assert "ou il a été modifié depuis sa délivrance" in text
         assert "Certificat de résidence" not in text
         # A change appended to the end (an "incremental update") is a change too.
