@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Tags, Warning, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 
 @register(Tags.caches, deploy=True)
@@ -20,5 +20,21 @@ def shared_cache_check(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
             "each process's memory.",
             hint="Set CACHE_URL=redis://host:6379/0 (docs/operations.md).",
             id="beffroi.W001",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
+def journal_key_check(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    """Without its key the journal is never sealed, and a copy of the
+    database rewritten with plain hashes could not be told apart."""
+    if settings.JOURNAL_KEY:
+        return []
+    return [
+        Error(
+            "JOURNAL_KEY is not set: the audit journal cannot be sealed nor verified.",
+            hint="Set JOURNAL_KEY (or JOURNAL_KEY_FILE) to a long random secret kept out of "
+            "the database and its backups (docs/operations.md).",
+            id="beffroi.E010",
         )
     ]
