@@ -94,7 +94,7 @@ class _ChainWalk:
         expected = set(ids_of_runs(record["ids"]))
         for first, last in id_runs(expected - ids):
             yield self.problem(
-                f"{_runs_text(range(first, last + 1))} supprimé(s) après le scellement",
+                f"événement(s) {_runs_text(range(first, last + 1))} supprimé(s) après le scellement",
                 batch=batch.pk,
             )
         for event_id in sorted(ids - expected):
@@ -163,7 +163,7 @@ def _chain_problems(
     for record in records.values():
         yield walk.problem(
             f"absent de la base mais inscrit au registre externe : "
-            f"{_runs_text(ids_of_runs(record['ids']))} supprimé(s)",
+            f"événement(s) {_runs_text(ids_of_runs(record['ids']))} supprimé(s)",
             batch=record["batch"],
         )
     stray = AuditEvent.objects.of_chain(municipality_id).filter(

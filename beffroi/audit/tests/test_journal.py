@@ -97,7 +97,7 @@ class AuditJournalTests(TestCase):
     def test_the_database_refuses_deletes_and_changes_but_the_sealers(self) -> None:
         first = AuditEvent.objects.order_by("id").first()
         assert first is not None
-        refused: list[tuple[str, list[object]]] = [
+        refused: list[tuple[str, list[int | str]]] = [
             ("UPDATE audit_auditevent SET action = 'x' WHERE id = %s", [first.pk]),
             ("DELETE FROM audit_auditevent WHERE id = %s", [first.pk]),
         ]
@@ -107,7 +107,7 @@ class AuditJournalTests(TestCase):
         # The sealer's own update, on a row not sealed yet, is allowed...
         journal_seal()
         # ...once: a sealed row never changes.
-        sealed_refused: list[tuple[str, list[object]]] = [
+        sealed_refused: list[tuple[str, list[int | str]]] = [
             ("UPDATE audit_auditevent SET hash = %s WHERE id = %s", ["f" * 64, first.pk]),
             ("UPDATE audit_auditevent SET batch_id = NULL WHERE id = %s", [first.pk]),
             *refused,
