@@ -9,6 +9,8 @@ kept outside the database give them away.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.test import TestCase
 
 from beffroi.audit.chain import merkle_root
@@ -76,7 +78,7 @@ class JournalForgeryTests(TestCase):
         assert last is not None
         assert last.hash is not None
         forged_id = last.pk + 1
-        content = {
+        content: dict[str, Any] = {
             "id": forged_id,
             "municipality_id": None,
             "occurred_at": last.occurred_at,
