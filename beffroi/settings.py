@@ -228,6 +228,19 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # How often the scheduler looks for due periodic jobs (seconds).
 SCHEDULER_TICK_SECONDS = env_int("SCHEDULER_TICK_SECONDS", 15)
 
+# --- Audit journal (beffroi.audit) ----------------------------------------------
+# The key of the journal's HMAC chain: from the environment only, never in
+# the database (check --deploy says when it is missing).
+JOURNAL_KEY = env_str("JOURNAL_KEY")
+if not JOURNAL_KEY and (DEBUG or DEMO_MODE):
+    JOURNAL_KEY = "insecure-development-journal-key-do-not-use-in-production"
+# Each sealed batch's root is also written there: a place the database user
+# cannot rewrite in production (another host, a WORM bucket).
+JOURNAL_ROOTS_STORE = env_str("JOURNAL_ROOTS_STORE", "beffroi.audit.rootstore.JsonLinesRootStore")
+JOURNAL_ROOTS_DIR = Path(env_str("JOURNAL_ROOTS_DIR", str(DATA_DIR / "journal-roots")))
+# How often the worker seals new events (seconds; the scheduler's tick at most).
+JOURNAL_SEAL_SECONDS = env_int("JOURNAL_SEAL_SECONDS", 5)
+
 # --- Accounts -----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -24,3 +24,7 @@ SITE_URL = "http://testserver"
 # Read on every request, so query counts do not depend on the clock; the
 # per-process memory has its own test.
 BEFFROI_REVISIONS_FRESH_MS = 0
+# The journal's chain key, and its roots written where each test's own
+# folder replaces them (beffroi/audit/tests).
+JOURNAL_KEY = "tests-only-journal-key-0123456789"
+JOURNAL_ROOTS_DIR = DATA_DIR / "test-journal-roots"

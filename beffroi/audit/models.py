@@ -5,19 +5,68 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from beffroi.audit.chain import GENESIS_HASH
+
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def for_object(self, object_type: str, object_id: object) -> AuditEventQuerySet:
         return self.filter(object_type=object_type, object_id=str(object_id))
 
+    def of_chain(self, municipality_id: int | None) -> AuditEventQuerySet:
+        return self.filter(municipality_id=municipality_id)
+
+    def unsealed(self) -> AuditEventQuerySet:
+        return self.filter(hash__isnull=True)
+
+
+class JournalBatch(models.Model):
+    """Events sealed together: their range, count and Merkle root, linked to
+    the previous batch's root. Each batch is also written to a store outside
+    the database (audit/rootstore.py), so a batch cut off is still known."""
+
+    # The municipality's id, not a relation: the journal sits below the
+    # municipality app (which journals its own changes). None: the
+    # installation before any municipality exists.
+    municipality_id = models.PositiveBigIntegerField(null=True)
+    first_event_id = models.PositiveBigIntegerField()
+    last_event_id = models.PositiveBigIntegerField()
+    count = models.PositiveIntegerField()
+    root = models.CharField(max_length=64)
+    prev_root = models.CharField(max_length=64)
+    sealed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["municipality_id", "id"], name="audit_batch_chain")]
+
+    def __str__(self) -> str:
+        return f"lot {self.pk} ({self.count} événements)"
+
+
+class JournalChain(models.Model):
+    """The end of one municipality's chain, locked by the sealer alone
+    (writers never read it)."""
+
+    municipality_id = models.PositiveBigIntegerField(null=True, unique=True)
+    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    last_root = models.CharField(max_length=64, default=GENESIS_HASH)
+    last_batch_id = models.PositiveBigIntegerField(default=0)
+    # The last batch written to the external store of roots.
+    published_batch_id = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"chaîne {self.municipality_id}"
+
 
 class AuditEvent(models.Model):
-    """One state change, chained to the previous one by SHA-256.
+    """One state change, appended in the transaction that made it.
 
-    Rows are append-only (the model refuses updates and deletes, and a
-    database trigger refuses them too); ``manage.py audit_verify`` recomputes
-    the chain to find any row changed, inserted or removed behind our back.
-    The hashed payload holds ids, never names or other personal data.
+    Rows are append-only: the model refuses updates and deletes, and a
+    database trigger refuses them too, except the sealer's one update that
+    fills ``prev_hash``, ``hash`` and ``batch`` of a row not yet sealed
+    (``journal_seal``). ``manage.py audit_verify`` then finds any row changed,
+    inserted or removed behind our back. The hashed payload holds ids, never
+    names or other personal data.
     """
 
     class ActorKind(models.TextChoices):
@@ -26,8 +75,8 @@ class AuditEvent(models.Model):
         AGENT = "agent", "Agent"
         ANONYMOUS = "anonymous", "Anonyme"
 
-    position = models.PositiveBigIntegerField(unique=True)
     occurred_at = models.DateTimeField()
+    municipality_id = models.PositiveBigIntegerField(null=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -41,20 +90,38 @@ class AuditEvent(models.Model):
     object_type = models.CharField(max_length=100)
     object_id = models.CharField(max_length=64)
     data = models.JSONField(default=dict)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # Filled by the sealer: None until then.
+    prev_hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+    hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+    batch = models.ForeignKey(
+        JournalBatch,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+        db_index=False,
+    )
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
-        ordering = ["position"]
-        indexes = [models.Index(fields=["object_type", "object_id", "position"])]
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "id"], name="audit_event_object"),
+            models.Index(fields=["batch", "id"], name="audit_event_batch"),
+            # What the sealer looks for: a small index, emptied at each seal.
+            models.Index(
+                fields=["municipality_id", "id"],
+                condition=models.Q(hash__isnull=True),
+                name="audit_event_unsealed",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"#{self.position} {self.action} {self.object_type}:{self.object_id}"
+        return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
+        if self.pk is not None:
             raise RuntimeError("The audit journal is append-only.")
         super().save(*args, **kwargs)
 

@@ -1,45 +1,36 @@
+"""Writing the journal: appending events (every write of the application)
+and sealing them into the chain (the sealer alone)."""
+
 from __future__ import annotations
 
-from datetime import UTC
-from typing import Any
+from typing import Any, TypeAlias
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection, models, transaction
+from django.db import models, transaction
+from django.db.models import F
 from django.utils import timezone
 
-from beffroi.audit.chain import GENESIS_HASH, canonical_payload, event_hash
-from beffroi.audit.models import AccessLog, AuditEvent
-from beffroi.core.rows import row_insert, statement
+from beffroi.audit.chain import CONTENT_FIELDS, event_hash, journal_key, merkle_root
+from beffroi.audit.models import AccessLog, AuditEvent, JournalBatch, JournalChain
+from beffroi.audit.rootstore import RootStore, batch_record, root_store
+from beffroi.core.tenancy import current_municipality_id
 
-# Any constant: the key of the PostgreSQL advisory lock that serialises
-# appends, so two transactions never chain to the same previous event.
-_CHAIN_LOCK_KEY = 0x62656666  # "beff"
+# Who acted, in the journal's own terms (it sits below the accounts app): an
+# account, a visitor without one, or None for the system itself.
+AuditActor: TypeAlias = AbstractBaseUser | AnonymousUser | None
+
+# Events sealed in one batch at most: a backlog is sealed in several.
+SEAL_BATCH_SIZE = 5000
 
 
-def _actor_kind(actor: Any) -> str:
+def _actor_kind(actor: AuditActor) -> str:
     if actor is None:
         return AuditEvent.ActorKind.SYSTEM
-    if isinstance(actor, AnonymousUser) or not getattr(actor, "is_authenticated", False):
+    if not actor.is_authenticated:
         return AuditEvent.ActorKind.ANONYMOUS
-    return AuditEvent.ActorKind.AGENT if actor.is_agent else AuditEvent.ActorKind.CITIZEN
-
-
-def _chain_end() -> tuple[int, str]:
-    """Lock the chain for this transaction; return its next position and last hash.
-
-    Plain SQL on one cursor: every write of the application passes here, and
-    building these fixed statements through the ORM cost more than running
-    them. On PostgreSQL a function (audit/triggers.py) takes the lock and
-    reads the end in one round trip.
-    """
-    if connection.vendor == "postgresql":
-        last = statement("SELECT * FROM audit_chain_end(%s)", [_CHAIN_LOCK_KEY]).fetchone()
-    else:
-        # SQLite transactions are IMMEDIATE (see settings): writers are serialised.
-        last = statement(
-            "SELECT position, hash FROM audit_auditevent ORDER BY position DESC LIMIT 1", []
-        ).fetchone()
-    return (int(last[0]) + 1, str(last[1])) if last else (1, GENESIS_HASH)
+    is_agent = bool(getattr(actor, "is_agent", False))
+    return AuditEvent.ActorKind.AGENT if is_agent else AuditEvent.ActorKind.CITIZEN
 
 
 def object_label(target: models.Model | tuple[str, object]) -> tuple[str, str]:
@@ -48,61 +39,49 @@ def object_label(target: models.Model | tuple[str, object]) -> tuple[str, str]:
     return target._meta.label_lower, str(target.pk)
 
 
-@transaction.atomic(savepoint=False)
 def audit_event_record(
     *,
-    actor: Any,
+    actor: AuditActor,
     action: str,
     target: models.Model | tuple[str, object],
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Journal one state change, in the caller's transaction.
 
+    A plain insert: no lock, nothing read, so writers never wait for each
+    other here. The sealer chains the event a few seconds after its commit.
     ``data`` must hold ids and codes, not personal data: the journal is kept
     long after the data it speaks of has been anonymised.
     """
     object_type, object_id = object_label(target)
-    position, prev_hash = _chain_end()
-    # Microsecond UTC timestamps keep the canonical form identical after a
-    # round trip through any database.
-    occurred_at = timezone.now().astimezone(UTC)
-    actor_user = actor if _actor_kind(actor) in {"agent", "citizen"} else None
-    actor_id = actor_user.pk if actor_user is not None else None
     kind = _actor_kind(actor)
-    payload = canonical_payload(
-        position=position,
-        occurred_at=occurred_at,
-        actor_id=actor_id,
+    has_account = actor is not None and kind in {
+        AuditEvent.ActorKind.AGENT,
+        AuditEvent.ActorKind.CITIZEN,
+    }
+    return AuditEvent.objects.create(
+        occurred_at=timezone.now(),
+        municipality_id=current_municipality_id(),
+        actor_id=actor.pk if has_account and actor is not None else None,
         actor_kind=kind,
         action=action,
         object_type=object_type,
         object_id=object_id,
         data=data or {},
-        prev_hash=prev_hash,
     )
-    event = AuditEvent(
-        position=position,
-        occurred_at=occurred_at,
-        actor_id=actor_id,
-        actor_kind=kind,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        data=data or {},
-        prev_hash=prev_hash,
-        hash=event_hash(payload),
-    )
-    row_insert(event)  # every write of the application passes here
-    return event
 
 
 def access_record(
-    *, actor: Any, subject_id: int | None, action: str, target: models.Model | tuple[str, object]
+    *,
+    actor: AuditActor,
+    subject_id: int | None,
+    action: str,
+    target: models.Model | tuple[str, object],
 ) -> None:
     """Record that an agent saw a citizen's personal data (the citizen can
     read this list). Every read path of personal data calls this, and only
     this."""
-    if not getattr(actor, "is_authenticated", False):
+    if actor is None or not actor.is_authenticated:
         return
     object_type, object_id = object_label(target)
     AccessLog.objects.create(
@@ -112,3 +91,92 @@ def access_record(
         object_type=object_type,
         object_id=object_id,
     )
+
+
+def _chain_lock(municipality_id: int | None) -> JournalChain:
+    """The chain's head, locked until the end of the transaction. Only
+    sealers take this lock: writers never read the head."""
+    head = (
+        JournalChain.objects.select_for_update()
+        .filter(municipality_id=municipality_id)
+        .order_by("id")
+        .first()
+    )
+    assert head is not None, "journal_seal creates the head first"
+    return head
+
+
+@transaction.atomic
+def _batch_seal(key: bytes, municipality_id: int | None) -> JournalBatch | None:
+    """Chain the oldest unsealed events of one chain, in id order, as one batch."""
+    head = _chain_lock(municipality_id)
+    rows = list(
+        AuditEvent.objects.of_chain(municipality_id)
+        .unsealed()
+        .order_by("id")
+        .values(*CONTENT_FIELDS)[:SEAL_BATCH_SIZE]
+    )
+    if not rows:
+        return None
+    sealed: list[AuditEvent] = []
+    prev_hash = head.last_hash
+    for row in rows:
+        event = AuditEvent(id=row["id"], prev_hash=prev_hash)
+        event.hash = prev_hash = event_hash(key, row, prev_hash=prev_hash)
+        sealed.append(event)
+    batch = JournalBatch.objects.create(
+        municipality_id=municipality_id,
+        first_event_id=rows[0]["id"],
+        last_event_id=rows[-1]["id"],
+        count=len(rows),
+        root=merkle_root((event.pk, event.hash or "") for event in sealed),
+        prev_root=head.last_root,
+        sealed_at=timezone.now(),
+    )
+    for event in sealed:
+        event.batch = batch
+    AuditEvent.objects.bulk_update(sealed, ["prev_hash", "hash", "batch"], batch_size=500)
+    head.last_hash, head.last_root, head.last_batch_id = prev_hash, batch.root, batch.pk
+    head.save(update_fields=["last_hash", "last_root", "last_batch_id"])
+    return batch
+
+
+@transaction.atomic
+def _roots_publish(store: RootStore, municipality_id: int | None) -> None:
+    """Write the chain's batches the external store has not received yet.
+
+    After the seal's commit, so the store never holds a batch the database
+    rolled back; a crash before this commit writes the same records again,
+    which the verification accepts.
+    """
+    head = _chain_lock(municipality_id)
+    pending = JournalBatch.objects.filter(
+        municipality_id=municipality_id, id__gt=head.published_batch_id
+    ).order_by("id")
+    for batch in pending:
+        ids = batch.events.order_by("id").values_list("id", flat=True)
+        store.append(batch_record(batch, ids))
+        head.published_batch_id = batch.pk
+    head.save(update_fields=["published_batch_id"])
+
+
+def journal_seal(*, store: RootStore | None = None) -> list[JournalBatch]:
+    """Seal every event committed since the last seal, chain by chain, and
+    write the new batches' roots to the store outside the database."""
+    key = journal_key()
+    store = store or root_store()
+    chains = set(
+        AuditEvent.objects.unsealed()
+        .order_by()
+        .values_list("municipality_id", flat=True)
+        .distinct()
+    )
+    sealed: list[JournalBatch] = []
+    for municipality_id in sorted(chains, key=lambda value: value or 0):
+        JournalChain.objects.get_or_create(municipality_id=municipality_id)
+        while (batch := _batch_seal(key, municipality_id)) is not None:
+            sealed.append(batch)
+    unpublished = JournalChain.objects.filter(published_batch_id__lt=F("last_batch_id"))
+    for municipality_id in unpublished.values_list("municipality_id", flat=True):
+        _roots_publish(store, municipality_id)
+    return sealed

@@ -1,13 +1,38 @@
-"""Database triggers that refuse UPDATE and DELETE on the journal, and on
-PostgreSQL the function that finds the end of the chain."""
+"""Database triggers that keep the journal append-only.
+
+DELETE is always refused. UPDATE is refused too, except the sealer's: on a
+row not sealed yet (``hash`` still NULL), it may fill ``prev_hash``,
+``hash`` and ``batch_id`` and nothing else. A sealed row never changes.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-PG_INSTALL = """
+# The columns the sealer may not change (its own are prev_hash, hash, batch_id).
+CONTENT_COLUMNS = (
+    "id",
+    "occurred_at",
+    "municipality_id",
+    "actor_id",
+    "actor_kind",
+    "action",
+    "object_type",
+    "object_id",
+    "data",
+)
+
+_PG_UNCHANGED = "\n        AND ".join(
+    f"NEW.{column} IS NOT DISTINCT FROM OLD.{column}" for column in CONTENT_COLUMNS
+)
+PG_INSTALL = f"""
 CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger AS $$
 BEGIN
+    IF TG_OP = 'UPDATE' AND OLD.hash IS NULL
+        AND {_PG_UNCHANGED}
+    THEN
+        RETURN NEW;
+    END IF;
     RAISE EXCEPTION 'audit_auditevent is append-only';
 END;
 $$ LANGUAGE plpgsql;
@@ -18,14 +43,16 @@ PG_UNINSTALL = """
 DROP TRIGGER IF EXISTS audit_event_no_update ON audit_auditevent;
 DROP FUNCTION IF EXISTS audit_event_append_only();
 """
+
+_SQLITE_CHANGED = " OR ".join(f"NEW.{column} IS NOT OLD.{column}" for column in CONTENT_COLUMNS)
+SQLITE_NO_UPDATE = f"""CREATE TRIGGER IF NOT EXISTS audit_event_no_update
+    BEFORE UPDATE ON audit_auditevent
+    WHEN OLD.hash IS NOT NULL OR {_SQLITE_CHANGED}
+    BEGIN SELECT RAISE(ABORT, 'audit_auditevent is append-only'); END;"""
 SQLITE_NO_DELETE = """CREATE TRIGGER IF NOT EXISTS audit_event_no_delete
     BEFORE DELETE ON audit_auditevent
     BEGIN SELECT RAISE(ABORT, 'audit_auditevent is append-only'); END;"""
-SQLITE_INSTALL = [
-    """CREATE TRIGGER IF NOT EXISTS audit_event_no_update BEFORE UPDATE ON audit_auditevent
-       BEGIN SELECT RAISE(ABORT, 'audit_auditevent is append-only'); END;""",
-    SQLITE_NO_DELETE,
-]
+SQLITE_INSTALL = [SQLITE_NO_UPDATE, SQLITE_NO_DELETE]
 SQLITE_UNINSTALL = [
     "DROP TRIGGER IF EXISTS audit_event_no_update;",
     "DROP TRIGGER IF EXISTS audit_event_no_delete;",
@@ -48,10 +75,8 @@ def uninstall(execute: Any, vendor: str) -> None:
             execute(statement)
 
 
-# Every write of the application appends to the journal: taking the chain's
-# lock and reading its last event in one round trip instead of two. The
-# function is VOLATILE, so its SELECT takes its own snapshot after the lock
-# is granted and sees the event the previous holder committed.
+# The function earlier versions locked the chain with (migration 0004),
+# dropped by migration 0005.
 PG_CHAIN_END_INSTALL = """
 CREATE OR REPLACE FUNCTION audit_chain_end(lock_key bigint)
 RETURNS TABLE (last_position bigint, last_hash varchar) AS $$

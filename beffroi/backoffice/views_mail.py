@@ -131,7 +131,7 @@ def _history(item: MailItem) -> list[dict[str, Any]]:
     events = (
         AuditEvent.objects.for_object("mail.mailitem", item.pk)
         .select_related("actor")
-        .order_by("position")
+        .order_by("id")
     )
     return [
         {

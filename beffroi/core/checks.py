@@ -51,3 +51,19 @@ def demo_mode_check(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
             )
         )
     return errors
+
+
+@register(Tags.security, deploy=True)
+def journal_key_check(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    """Without its key the journal is never sealed, and a copy of the
+    database rewritten with plain hashes could not be told apart."""
+    if settings.JOURNAL_KEY:
+        return []
+    return [
+        Error(
+            "JOURNAL_KEY is not set: the audit journal cannot be sealed nor verified.",
+            hint="Set JOURNAL_KEY (or JOURNAL_KEY_FILE) to a long random secret kept out of "
+            "the database and its backups (docs/operations.md).",
+            id="beffroi.E010",
+        )
+    ]

@@ -156,7 +156,7 @@ class ChangeTests(AgendaTestCase):
         self.approve(self.file_change(changes=["hours"], opening_hours="Fermé le lundi"))
         rows = AuditEvent.objects.filter(
             object_type="agenda.directoryentry", object_id=str(self.entry.pk)
-        ).order_by("position")
+        ).order_by("id")
         assert list(rows.values_list("action", flat=True)) == [
             "directory_entry.proposed",
             "directory_entry.approved",

@@ -112,7 +112,7 @@ class EventPublicationTests(AgendaTestCase):
         event = AgendaEvent.objects.get(source_case=case)
         agenda_event_withdraw(actor=self.communication_agent, event=event)
         rows = AuditEvent.objects.filter(object_type="agenda.agendaevent", object_id=str(event.pk))
-        assert list(rows.order_by("position").values_list("action", flat=True)) == [
+        assert list(rows.order_by("id").values_list("action", flat=True)) == [
             "agenda_event.submitted",
             "agenda_event.published",
             "agenda_event.withdrawn",

@@ -16,6 +16,7 @@ PRODUCTION = {
     "BEFFROI_HTTPS": "true",
     "SITE_URL": "https://eguichet.tournai.be",
     "CACHE_URL": "redis://127.0.0.1:6379/0",
+    "JOURNAL_KEY": "j" * 20 + "-production-journal-key-0a1b2c3d4e5f",
 }
 UNSET = {"DEBUG", "BEFFROI_DEMO", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
 
