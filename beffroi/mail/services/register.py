@@ -18,6 +18,7 @@ from beffroi.audit.services import audit_event_record
 from beffroi.core.text import fold
 from beffroi.documents.services import file_store
 from beffroi.documents.sniff import sniff_kind
+from beffroi.mail import routing
 from beffroi.mail.models import (
     Channel,
     Confidentiality,
@@ -31,7 +32,7 @@ from beffroi.mail.models import (
     Status,
 )
 from beffroi.mail.ocr import OCR_KINDS, page_count
-from beffroi.mail.reference import DOCUMENT_TYPES, REPLY_TEMPLATES
+from beffroi.mail.reference import DOCUMENT_TYPES, REPLY_TEMPLATES, TYPE_EXAMPLES
 from beffroi.mail.services.common import (
     SEARCH_FIELDS,
     IncomingFile,
@@ -177,6 +178,7 @@ def mail_reference_data_load(*, actor: Any) -> None:
             audit_event_record(
                 actor=actor, action="mail.document_type_loaded", target=document_type, data={}
             )
+    _routing_examples_learn(actor)
     for code, name, subject, body in REPLY_TEMPLATES:
         _, created = ReplyTemplate.objects.get_or_create(
             code=code, defaults={"name": name, "subject": subject, "body": body}
@@ -188,6 +190,30 @@ def mail_reference_data_load(*, actor: Any) -> None:
                 target=("mail.replytemplate", code),
                 data={},
             )
+
+
+def _routing_examples_learn(actor: Any) -> None:
+    """Start the routing model from the shipped examples, once (before any routing)."""
+    if routing.routing_has_learned() or not Service.objects.exists():
+        # Learned already, or too early: the services are loaded after the migrations.
+        return
+    types = DocumentType.objects.filter(code__in=list(TYPE_EXAMPLES), is_active=True)
+    learned = 0
+    for document_type in types:
+        for subject in TYPE_EXAMPLES[document_type.code]:
+            routing.routing_learn(
+                features=routing.features_for(subject=subject),
+                service_id=document_type.default_service_id,
+                type_id=document_type.pk,
+            )
+            learned += 1
+    if learned:
+        audit_event_record(
+            actor=actor,
+            action="mail.routing_examples_learned",
+            target=("mail.routingclass", "examples"),
+            data={"examples": learned},
+        )
 
 
 # -- registering -----------------------------------------------------------------
