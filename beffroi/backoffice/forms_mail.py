@@ -91,6 +91,9 @@ class MailRegisterForm(SenderFields):
         "sender",
         "sender_email",
         "sender_is_organisation",
+        "sender_street",
+        "sender_postcode",
+        "sender_city",
         "channel",
         "received_on",
         "document_type",
@@ -105,6 +108,25 @@ class MailRegisterForm(SenderFields):
         max_length=300,
         required=False,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
+    )
+    # Where a printed reply goes; kept on the sender's contact.
+    sender_street = forms.CharField(
+        label=_("Adresse postale de l’expéditeur (rue et numéro)"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    sender_postcode = forms.CharField(
+        label=_("Code postal"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+    sender_city = forms.CharField(
+        label=_("Localité"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     channel = forms.ChoiceField(label=_("Canal"), choices=Channel.choices, initial=Channel.SCAN)
     received_on = forms.DateField(

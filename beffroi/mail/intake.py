@@ -25,6 +25,7 @@ from beffroi.mail.services import (
     mail_register_batch,
     scan_source_key,
 )
+from beffroi.notifications.services import email_queue
 
 logger = logging.getLogger(__name__)
 
@@ -183,8 +184,6 @@ def web_form_register(
     address given; it repeats nothing the sender typed, so the form cannot
     be used to send someone else arbitrary text.
     """
-    from beffroi.notifications.services import email_queue
-
     citizen = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
         sender = contact_find_or_create(

@@ -69,3 +69,80 @@ REPLY_TEMPLATES = [
         "{{ agent }}\nService {{ service }}\n{{ commune }}",
     ),
 ]
+
+# What a letter of each shipped type typically says: the routing model starts
+# from these (as if the mail office had routed each once to the type's
+# default service), so that it suggests a service and a type from the very
+# first letter; every real routing then weighs as much as one of them.
+TYPE_EXAMPLES: dict[str, list[str]] = {
+    "courrier-citoyen": [
+        "Courrier d'un habitant à l'administration communale",
+        "Demande d'un citoyen au collège communal",
+        "Lettre d'une riveraine au bourgmestre",
+    ],
+    "reclamation": [
+        "Réclamation contre une décision de la commune",
+        "Contestation d'une facture et réclamation",
+        "Je conteste et je réclame le remboursement",
+    ],
+    "demande-information": [
+        "Demande d'information sur les horaires et les démarches",
+        "Pouvez-vous me renseigner sur la procédure",
+        "Question sur les informations disponibles",
+    ],
+    "facture": [
+        "Facture numéro à payer montant TVA échéance",
+        "Facture de fournitures, bon de commande, paiement",
+        "Rappel de paiement d'une facture impayée",
+    ],
+    "marche-public": [
+        "Offre pour le marché public, cahier des charges",
+        "Marché public de travaux : soumission et offre",
+        "Candidature à l'appel d'offres du marché public",
+    ],
+    "invitation": [
+        "Invitation à l'inauguration et à la réception",
+        "Vous êtes invité à notre cérémonie et assemblée",
+        "Invitation du bourgmestre à la manifestation",
+    ],
+    "courrier-administration": [
+        "Courrier du Service public de Wallonie et de la Région",
+        "Circulaire du gouvernement et de la province",
+        "Lettre du SPF et de la tutelle régionale",
+    ],
+    "recours": [
+        "Recours contre la décision du collège communal",
+        "Introduction d'un recours administratif au Conseil d'État",
+        "Recours et appel de la décision de refus",
+    ],
+    "demande-autorisation": [
+        "Demande de permis d'urbanisme pour une construction",
+        "Demande d'autorisation de transformer une habitation",
+        "Permis d'environnement et d'urbanisme, plans de l'architecte",
+    ],
+    "candidature": [
+        "Candidature spontanée, curriculum vitae et lettre de motivation",
+        "Candidature au poste d'employé, CV joint",
+        "Offre d'emploi : ma candidature et mon expérience",
+    ],
+    "demande-subside": [
+        "Demande de subside pour notre association",
+        "Subvention communale pour le club et son budget",
+        "Demande de subside pour l'organisation d'un projet",
+    ],
+    "plainte-nuisance": [
+        "Plainte pour nuisances sonores et bruit du voisinage",
+        "Signalement de dépôts clandestins et de déchets",
+        "Plainte pour odeurs, fumées et pollution",
+    ],
+    "acte-judiciaire": [
+        "Citation à comparaître devant le tribunal, huissier de justice",
+        "Courrier d'avocat au nom de mon client, mise en demeure",
+        "Signification d'un jugement par l'huissier",
+    ],
+    "publicite": [
+        "Publicité et offre promotionnelle, catalogue de nos produits",
+        "Newsletter et information commerciale",
+        "Découvrez notre nouvelle offre, brochure publicitaire",
+    ],
+}

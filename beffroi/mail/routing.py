@@ -6,8 +6,9 @@ sender (the contact itself, their email domain, an organisation's name)
 and, for the service, the document type. Counts live in the database
 (``RoutingClass``, ``RoutingFeature``) and grow at every routing, so the
 suggestions follow the city's habits without any training step or heavy
-dependency. With too little history, the document type's default service
-is suggested instead.
+dependency. The model starts from a few typical letters of each shipped
+document type (``reference.TYPE_EXAMPLES``); with too little history
+nonetheless, the document type's default service is suggested instead.
 """
 
 from __future__ import annotations
@@ -196,6 +197,11 @@ def routing_suggest(
     if default_service_id:
         return Suggestion(default_service_id, 0.0, type_id, type_confidence, "default")
     return None
+
+
+def routing_has_learned() -> bool:
+    """Whether the model has counted any routing (real or a shipped example)."""
+    return RoutingClass.objects.filter(kind=DOCUMENT_TYPE, documents__gt=0).exists()
 
 
 def routing_forget_all() -> None:

@@ -355,6 +355,21 @@ def mail_items_in_copy(user: Any, *, limit: int = 50) -> list[MailItem]:
     )
 
 
+def replies_visible(user: Any, item: MailItem) -> list[MailItem]:
+    """The replies to ``item`` that the user may open: a list never names the others."""
+    return list(
+        mail_items_visible(user)
+        .filter(in_reply_to=item)
+        .select_related(*_LIST_RELATED)
+        .defer(*_LIST_DEFERRED)
+        .order_by("id")
+    )
+
+
+def mail_items_to_route_count() -> int:
+    return MailItem.objects.filter(status=Status.TO_ROUTE).count()
+
+
 def mail_items_to_route(*, limit: int = 100) -> list[MailItem]:
     return list(
         MailItem.objects.filter(status=Status.TO_ROUTE)

@@ -59,7 +59,7 @@ class ImapPollTests(MailTestCase):
 
     def setUp(self) -> None:
         super().setUp()
-        self.user = f"{USER}{self._testMethodName[-12:]}".replace("_", "")
+        self.user = f"{USER}{self.id().rsplit('.', 1)[-1][-12:]}".replace("_", "")
         self.settings_override = override_settings(
             MAIL_IMAP_HOST=self.server.host,
             MAIL_IMAP_PORT=self.server.port,

@@ -9,7 +9,7 @@ import time_machine
 
 from beffroi.audit.models import AuditEvent
 from beffroi.mail.models import Channel, Confidentiality, RoutingClass, Status
-from beffroi.mail.routing import features_for, routing_learn, routing_suggest
+from beffroi.mail.routing import features_for, routing_forget_all, routing_learn, routing_suggest
 from beffroi.mail.services import (
     MailError,
     StaleMailItem,
@@ -100,6 +100,7 @@ class RouteTests(MailTestCase):
 
 class SuggestionTests(MailTestCase):
     def test_with_no_history_the_document_types_default_service_is_suggested(self) -> None:
+        routing_forget_all()  # not even the shipped examples
         item = mail_register(
             actor=self.clerk,
             channel=Channel.PAPER,
@@ -112,6 +113,7 @@ class SuggestionTests(MailTestCase):
         assert suggestion.source == "default"
 
     def test_routing_teaches_the_model_and_accepting_its_suggestion_is_one_call(self) -> None:
+        routing_forget_all()  # counted from nothing
         urbanism, works = self.service("urbanisme"), self.service("travaux")
         architect = contact_find_or_create(
             actor=self.clerk, name="Bureau Hennebert", email="info@hennebert-architectes.be"
@@ -140,6 +142,7 @@ class SuggestionTests(MailTestCase):
         assert RoutingClass.objects.get(kind="service", target_id=urbanism.pk).documents == 21
 
     def test_rerouting_forgets_what_the_first_routing_taught(self) -> None:
+        routing_forget_all()  # counted from nothing
         item = mail_register(actor=self.clerk, channel=Channel.PAPER, subject="Brocante à Kain")
         mail_route(actor=self.clerk, item=item, service=self.service("travaux"))
         mail_route(actor=self.clerk, item=item, service=self.service("evenements"))
