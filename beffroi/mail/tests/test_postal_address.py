@@ -48,7 +48,8 @@ class PostalAddressTests(MailTestCase):
         )
         # The address stays optional.
         other = self.register_from_the_screen(subject="Sans adresse", sender="Paul Lefebvre")
-        assert other.sender is not None and other.sender.street == ""
+        assert other.sender is not None
+        assert other.sender.street == ""
 
     def test_a_known_sender_without_an_address_learns_the_one_typed(self) -> None:
         known = contact_find_or_create(actor=self.clerk, name="Hélène Dupré")
