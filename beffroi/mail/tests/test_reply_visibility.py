@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from beffroi.accounts.models import User
 from beffroi.mail.models import Channel, ReplyTemplate
 from beffroi.mail.services import mail_register, mail_reply_draft, mail_route
 from beffroi.mail.tests.helpers import MailTestCase
@@ -25,7 +26,7 @@ class ReplyVisibilityTests(MailTestCase):
             template=ReplyTemplate.objects.get(code="accuse-reception"),
         )
 
-    def page(self, user: object) -> str:
+    def page(self, user: User) -> str:
         self.client.force_login(user)
         response = self.client.get(f"{BASE}{self.item.pk}/")
         assert response.status_code == 200
