@@ -24,7 +24,7 @@ from beffroi.backoffice.views_mail_page import act_on, apply_error, item_page
 from beffroi.core.params import parse_id, parse_page
 from beffroi.documents.sniff import content_type
 from beffroi.mail import services
-from beffroi.mail.models import Direction, MailFile
+from beffroi.mail.models import Direction, MailFile, MailItem
 from beffroi.mail.selectors import (
     contacts_recent,
     get_mail_item_for_agent,
@@ -139,6 +139,14 @@ def mail_register_list(request: HttpRequest, direction: str) -> HttpResponse:
     )
 
 
+def _last_registered(request: HttpRequest, pk: int) -> MailItem | None:
+    """The item just registered, to route next; nothing if the address names no such item."""
+    try:
+        return get_mail_item_for_agent(request.user, pk)
+    except (Http404, PermissionDenied):
+        return None
+
+
 # -- registering ----------------------------------------------------------------------
 @require_http_methods(["GET", "POST"])
 @agent_required
@@ -177,7 +185,7 @@ def mail_register_new(request: HttpRequest) -> HttpResponse:
     last = None
     last_id = request.GET.get("dernier", "")
     if (last_pk := parse_id(last_id)) is not None:
-        last = get_mail_item_for_agent(request.user, last_pk)
+        last = _last_registered(request, last_pk)
     return render(
         request,
         "backoffice/mail/register_new.html",

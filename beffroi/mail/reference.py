@@ -21,12 +21,15 @@ DOCUMENT_TYPES = [
     ("publicite", "Publicité ou information générale", 0, "communication"),
 ]
 
+# A template opens with ``{{ salutation }}`` (« Bonjour Marie Dubois » when
+# the sender is a person whose name is known, else « Madame, Monsieur ») and
+# closes with ``{{ civilite }}``.
 REPLY_TEMPLATES = [
     (
         "accuse-reception",
         "Accusé de réception",
         "Accusé de réception — {{ objet }}",
-        "{{ civilite }},\n\n"
+        "{{ salutation }},\n\n"
         "Nous avons bien reçu votre courrier du {{ date_reception }} concernant « {{ objet }} ». "
         "Il est enregistré sous le numéro {{ numero }} et a été transmis au service "
         "{{ service }}, qui le traite.\n\n"
@@ -38,7 +41,7 @@ REPLY_TEMPLATES = [
         "reponse-information",
         "Réponse à une demande d'information",
         "Votre demande d'information — {{ objet }}",
-        "{{ civilite }},\n\n"
+        "{{ salutation }},\n\n"
         "En réponse à votre courrier du {{ date_reception }} (notre référence {{ numero }}), "
         "nous avons le plaisir de vous communiquer les informations suivantes :\n\n"
         "[Complétez ici la réponse.]\n\n"
@@ -50,7 +53,7 @@ REPLY_TEMPLATES = [
         "demande-complement",
         "Demande de compléments",
         "Informations complémentaires — {{ objet }}",
-        "{{ civilite }},\n\n"
+        "{{ salutation }},\n\n"
         "Votre courrier du {{ date_reception }} (notre référence {{ numero }}) a retenu toute "
         "notre attention. Afin de pouvoir le traiter, nous vous saurions gré de nous faire "
         "parvenir les documents suivants :\n\n- [document]\n\n"
@@ -61,7 +64,7 @@ REPLY_TEMPLATES = [
         "transmission",
         "Transmission à l'autorité compétente",
         "Transmission de votre courrier — {{ objet }}",
-        "{{ civilite }},\n\n"
+        "{{ salutation }},\n\n"
         "Votre courrier du {{ date_reception }} (notre référence {{ numero }}) relève de la "
         "compétence d’une autre autorité. Nous le lui avons transmis ce jour ; elle vous "
         "répondra directement.\n\n"

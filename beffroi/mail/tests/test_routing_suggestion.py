@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from beffroi.mail.models import Channel, Status
+from beffroi.mail.models import Channel, MailItem, Status
 from beffroi.mail.services import mail_register
 from beffroi.mail.tests.helpers import MailTestCase
 
@@ -82,3 +82,30 @@ class SuggestionScreenTests(MailTestCase):
             },
         )
         assert response["Location"] == f"{BASE}{item.pk}/"
+
+    def test_routing_the_letter_just_registered_returns_to_the_registration_form(self) -> None:
+        response = self.client.post(
+            f"{BASE}enregistrer/",
+            {
+                "subject": "Facture 15",
+                "channel": "paper",
+                "received_on": "2026-01-05",
+                "confidentiality": "normal",
+            },
+            follow=True,
+        )
+        html = response.content.decode()
+        item = MailItem.objects.get(subject="Facture 15")
+        link = f"{BASE}{item.pk}/?next=/backoffice/courrier/enregistrer/"
+        assert f'href="{link}"' in html
+        page = self.client.get(link).content.decode()
+        assert page.count('name="next" value="/backoffice/courrier/enregistrer/"') >= 2
+        response = self.client.post(
+            f"{BASE}{item.pk}/ventiler/",
+            {
+                "route-service": self.service("finances").pk,
+                "route-lock_version": item.lock_version,
+                "next": "/backoffice/courrier/enregistrer/",
+            },
+        )
+        assert response["Location"] == "/backoffice/courrier/enregistrer/"
