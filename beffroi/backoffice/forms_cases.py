@@ -141,7 +141,19 @@ class BulkActionForm(forms.Form):
         self.fields["action"].error_messages["required"] = _("Choisissez une action.")
 
 
-class TransitionForm(forms.Form):
+class CasePageForm(forms.Form):
+    """A form of the case page, which holds several: its fields' ids name the
+    form (« id_note_body », « id_message_body »), so no label points to another's field."""
+
+    id_prefix = "case"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class TransitionForm(CasePageForm):
+    id_prefix = "transition"
     transition = forms.CharField(widget=forms.HiddenInput)
     comment = forms.CharField(
         label=_("Commentaire pour le demandeur"),
@@ -156,7 +168,8 @@ class TransitionForm(forms.Form):
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class AssignForm(forms.Form):
+class AssignForm(CasePageForm):
+    id_prefix = "assign"
     agent = forms.ChoiceField(label=_("Agent en charge"), required=False)
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -167,7 +180,8 @@ class AssignForm(forms.Form):
         ]
 
 
-class DeadlineForm(forms.Form):
+class DeadlineForm(CasePageForm):
+    id_prefix = "deadline"
     deadline = forms.DateField(
         label=_("Nouvelle échéance"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -186,7 +200,8 @@ class DeadlineForm(forms.Form):
         return deadline
 
 
-class NoteForm(forms.Form):
+class NoteForm(CasePageForm):
+    id_prefix = "note"
     body = forms.CharField(
         label=_("Note interne"),
         max_length=5000,
@@ -196,7 +211,8 @@ class NoteForm(forms.Form):
     )
 
 
-class MessageForm(forms.Form):
+class MessageForm(CasePageForm):
+    id_prefix = "message"
     body = forms.CharField(
         label=_("Message au demandeur"),
         max_length=5000,
@@ -215,8 +231,10 @@ class MessageForm(forms.Form):
         ]
 
 
-class OpinionRequestForm(forms.Form):
+class OpinionRequestForm(CasePageForm):
     """The service in charge asks other services for their opinion."""
+
+    id_prefix = "opinion"
 
     services = forms.MultipleChoiceField(
         label=_("Services à consulter"),
