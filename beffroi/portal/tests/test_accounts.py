@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 
+from django.contrib.auth import SESSION_KEY
 from django.core import mail
 from django.test import TestCase
 
@@ -32,14 +33,14 @@ class SignupTests(TestCase):
         user = User.objects.get(email="nouvelle@example.org")
         assert user.first_name == "Anne"
         assert len(mail.outbox) == 1
-        assert "_auth_user_id" not in self.client.session
+        assert SESSION_KEY not in self.client.session
         assert AuditEvent.objects.filter(action="account.signed_up", object_id=user.pk).exists()
 
         confirm = self.client.get(_link(str(mail.outbox[0].body)))
         assert confirm.status_code == 200
         response = self.client.post(_link(str(mail.outbox[0].body)))
         assert response.status_code == 302
-        assert self.client.session["_auth_user_id"] == str(user.pk)
+        assert self.client.session[SESSION_KEY] == str(user.pk)
         assert AuditEvent.objects.filter(action="account.email_verified").exists()
 
     def test_signup_errors_are_french_and_keep_what_was_typed(self) -> None:
@@ -79,7 +80,7 @@ class LoginTests(PersonaTestCase):
         )
         assert response.status_code == 200
         assert "Trop de tentatives" in response.content.decode()
-        assert "_auth_user_id" not in self.client.session
+        assert SESSION_KEY not in self.client.session
 
     def test_password_reset_sends_a_link(self) -> None:
         response = self.client.post("/compte/password/reset/", {"email": self.citizen.email})
