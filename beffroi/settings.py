@@ -283,8 +283,13 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 ACCOUNT_SIGNUP_FORM_CLASS = "beffroi.accounts.forms.SignupExtraForm"
-# Sign-up hashes the password even for an address that has an account (timing).
-ACCOUNT_FORMS = {"signup": "beffroi.accounts.signup.SignupForm"}
+# « Adresse e-mail » as everywhere; sign-up hashes the password even for an
+# address that has an account (its timing tells nothing).
+ACCOUNT_FORMS = {
+    "login": "beffroi.accounts.allauth_forms.LoginForm",
+    "signup": "beffroi.accounts.allauth_forms.SignupForm",
+    "reset_password": "beffroi.accounts.allauth_forms.ResetPasswordForm",
+}
 
 # --- Internationalisation ---------------------------------------------------------
 LANGUAGE_CODE = "fr"

@@ -4,6 +4,7 @@
 #   runtime: what `make demo` needs (Python venv, Pango for PDF rendering,
 #            Tesseract and Ghostscript for OCR).
 #   test:    runtime + Chromium for browser tests + Node.js/npm for axe-core
+#            + Java for the Nu Html Checker (vnu, from npm)
 #            + Dovecot (a real IMAP server the mail register's tests start)
 #            + Redis (the shared cache's tests start their own server).
 #   test and bench also build the production server (uWSGI, compiled at
@@ -38,6 +39,7 @@ if [ "$profile" = "test" ]; then
   need chromium test -x /usr/bin/chromium
   need nodejs command -v node
   need npm command -v npm
+  need default-jre-headless command -v java
   need dovecot-imapd test -x /usr/lib/dovecot/imap
   need redis-server command -v redis-server
 fi

@@ -54,8 +54,7 @@ class ProfileForm(forms.Form):
         required=False,
         max_length=20,
         help_text=_(
-            "11 chiffres, au dos de votre carte d'identité. Facultatif : il permet de "
-            "préremplir vos demandes."
+            "11 chiffres, au dos de votre carte d'identité. Il permet de préremplir vos demandes."
         ),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
@@ -63,7 +62,7 @@ class ProfileForm(forms.Form):
         label=_("Téléphone"),
         required=False,
         max_length=30,
-        help_text=_("Facultatif. Par exemple 069 33 22 11."),
+        help_text=_("Par exemple 069 33 22 11."),
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
     street = forms.CharField(
@@ -73,9 +72,7 @@ class ProfileForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
     )
     house_number = forms.CharField(label=_("Numéro"), required=False, max_length=20)
-    box = forms.CharField(
-        label=_("Boîte"), required=False, max_length=20, help_text=_("Facultatif.")
-    )
+    box = forms.CharField(label=_("Boîte"), required=False, max_length=20)
     postcode = forms.CharField(
         label=_("Code postal"),
         required=False,

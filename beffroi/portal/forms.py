@@ -39,7 +39,7 @@ class TrackingForm(forms.Form):
             raise forms.ValidationError(
                 _(
                     "Un code de suivi ne contient que des consonnes (pas de voyelles, de Y ni "
-                    "de chiffres). Vérifiez le code reçu par courriel."
+                    "de chiffres). Vérifiez le code reçu par e-mail."
                 )
             )
         return code
@@ -61,7 +61,7 @@ class ReplyForm(forms.Form):
         definition=MESSAGE_FILES,
         label=_("Joindre des documents"),
         required=False,
-        help_text=_("Facultatif. Jusqu’à 5 fichiers PDF, JPEG, PNG ou HEIC de 10 Mo chacun."),
+        help_text=_("Jusqu’à 5 fichiers PDF, JPEG, PNG ou HEIC de 10 Mo chacun."),
     )
 
     def cleaned_files(self) -> list[tuple[bytes, str, str]]:

@@ -309,6 +309,6 @@ class BrowserTestCase(StaticLiveServerTestCase):
     def login(self, email: str, password: str, page: Any = None) -> None:
         page = page or self.page
         self.visit("/compte/login/", page)
-        page.get_by_label("Courriel").fill(email)
+        page.get_by_label("Adresse e-mail", exact=True).fill(email)
         page.get_by_label("Mot de passe").fill(password)
         self.submit(page.get_by_role("button", name="Se connecter"), page)

@@ -7,10 +7,10 @@ from typing import Any
 
 from django import template
 from django.forms import BoundField, Form
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from beffroi.cases.formengine import FieldView, describe_condition
+from beffroi.core.templatetags.beffroi_format import file_size
 from beffroi.documents.sniff import kind_label
 
 register = template.Library()
@@ -50,7 +50,7 @@ def condition_text(view: FieldView, form: Any) -> str:
 def file_rules(view: FieldView) -> str:
     definition = view.definition
     kinds = ", ".join(kind_label(k) for k in definition.get("accept", ["pdf", "jpeg", "png"]))
-    size = filesizeformat(int(definition.get("max_size_mb", 10)) * 1024 * 1024)
+    size = file_size(int(definition.get("max_size_mb", 10)) * 1024 * 1024)
     count = int(definition.get("max_files", 1))
     if count > 1:
         return _(

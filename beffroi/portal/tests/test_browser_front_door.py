@@ -26,7 +26,7 @@ class CitizenFrontDoorTests(BrowserTestCase):
         assert page.get_by_text("carte d’identité électronique").first.is_visible()
 
         self.submit(page.get_by_role("link", name="Créer un compte").first)
-        page.get_by_label("Courriel").fill("anne@example.org")
+        page.get_by_label("Adresse e-mail", exact=True).fill("anne@example.org")
         page.get_by_label("Prénom").fill("Anne")
         page.get_by_label("Nom", exact=True).fill("Leclercq")
         page.get_by_label("Mot de passe", exact=True).fill("court")

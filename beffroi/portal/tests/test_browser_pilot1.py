@@ -128,7 +128,7 @@ class BirthCertificateJourneyTests(BrowserTestCase):
         )
         self.submit(page.get_by_role("button", name="Vérifier le fichier"))
         assert page.get_by_text(
-            "Ce fichier est exactement celui que Ville de Tournai a délivré."
+            "Ce fichier est exactement celui que la Ville de Tournai a délivré."
         ).is_visible()
         agent.context.close()
 

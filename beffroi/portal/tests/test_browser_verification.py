@@ -46,7 +46,7 @@ class VerificationJourneyTests(BrowserTestCase):
         )
         self.submit(page.get_by_role("button", name="Vérifier le fichier"))
         assert page.get_by_text(
-            "Ce fichier est exactement celui que Ville de Tournai a délivré."
+            "Ce fichier est exactement celui que la Ville de Tournai a délivré."
         ).is_visible()
 
         page.get_by_label("Le document PDF").set_input_files(

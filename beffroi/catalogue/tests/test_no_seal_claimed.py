@@ -1,0 +1,41 @@
+"""No issued document, procedure page or e-mail promises a seal or an
+electronic signature: Beffroi's PDFs carry none (yet), only a code and a QR
+code to check them online."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+BEFFROI = Path(__file__).resolve().parents[2]
+# Where the texts citizens read about their documents are written.
+TEXTS = [
+    *sorted((BEFFROI / "catalogue" / "shipped").rglob("*.yaml")),
+    *sorted((BEFFROI / "documents" / "templates").rglob("*.html")),
+    *sorted((BEFFROI / "cases" / "templates").rglob("*.*")),
+    *sorted((BEFFROI / "notifications" / "templates").rglob("*.*")),
+    *sorted((BEFFROI / "portal" / "templates").rglob("*.html")),
+]
+CLAIMS = re.compile(
+    r"cachet|sceau|scell[ée]|sign(?:é|ée|és|ées)\s+électroniquement|signature\s+électronique"
+    r"|(?:autorisation|certificat|document|attestation|copie|extrait)\s+sign(?:é|ée)s?\b"
+    r"|en\s+cours\s+de\s+signature|\best\s+sign(?:é|ée)\b",
+    re.IGNORECASE,
+)
+
+# What the citizen signs by hand is no claim about the city's PDF.
+SIGNED_BY_HAND = (
+    "Autorisation signée et remise",  # the parent signs at the counter
+    "la convention est signée par l'école",
+    "Procuration signée",
+)
+
+
+def test_no_text_claims_a_seal_or_a_signature_the_pdf_does_not_carry() -> None:
+    found = []
+    for path in TEXTS:
+        text = " ".join(path.read_text(encoding="utf-8").split())
+        for phrase in SIGNED_BY_HAND:
+            text = text.replace(phrase, "")
+        found += [f"{path.relative_to(BEFFROI)}: « {m.group(0)} »" for m in CLAIMS.finditer(text)]
+    assert not found, "Untrue claims of a seal or signature:\n" + "\n".join(found)
