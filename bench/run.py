@@ -33,6 +33,7 @@ BENCHMARKS = [
     "mail_ocr",
     "mail_search",
     "mail_routing",
+    "journal",
 ]
 FIGURE = re.compile(r"^(?P<name>[a-z0-9_]+): (?P<value>-?[\d.]+) (?P<unit>.+)$")
 

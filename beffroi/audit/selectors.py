@@ -82,9 +82,12 @@ class _ChainWalk:
         ids = {row["id"] for row in rows}
         if record is None:
             yield self.problem("absent du registre externe des racines", batch=batch.pk)
-            if len(ids) != batch.count:
+            bounds = (min(ids, default=0), max(ids, default=0), len(ids))
+            if bounds != (batch.first_event_id, batch.last_event_id, batch.count):
                 yield self.problem(
-                    f"{batch.count} événement(s) scellé(s), {len(ids)} trouvé(s)", batch=batch.pk
+                    f"{batch.count} événement(s) scellé(s) de l'id {batch.first_event_id} "
+                    f"à {batch.last_event_id}, {len(ids)} trouvé(s)",
+                    batch=batch.pk,
                 )
             return
         if any(getattr(batch, name) != record[name] for name in BATCH_FIELDS):

@@ -10,7 +10,9 @@ from beffroi.audit.chain import GENESIS_HASH
 from beffroi.audit.models import AuditEvent, JournalBatch
 from beffroi.audit.rootstore import root_store
 from beffroi.audit.services import audit_event_record, journal_seal
+from beffroi.audit.tasks import journal_seal_recent
 from beffroi.audit.tests.journal import roots_folder, tamper, verify
+from beffroi.core.periodic import registered_jobs
 from beffroi.core.tenancy import municipality_scope
 from beffroi.municipality.models import Service
 
@@ -130,3 +132,9 @@ class AuditJournalTests(TestCase):
         verify()
         assert not AuditEvent.objects.filter(hash__isnull=True).exists()
         assert JournalBatch.objects.count() == 1
+
+    def test_the_worker_seals_every_few_seconds(self) -> None:
+        job = next(j for j in registered_jobs() if j.task is journal_seal_recent)
+        assert job.every.total_seconds() <= 15
+        journal_seal_recent.call()
+        assert not AuditEvent.objects.filter(hash__isnull=True).exists()
