@@ -53,9 +53,9 @@ $(SERVER): $(INSTALLED)
 	$(PY) -m pip install --quiet -c constraints.txt -e ".[server]"
 	@touch $@
 
-node-deps: node_modules/axe-core/axe.min.js
+node-deps: node_modules/axe-core/axe.min.js node_modules/vnu-jar/build/dist/vnu.jar
 
-node_modules/axe-core/axe.min.js: package.json
+node_modules/axe-core/axe.min.js node_modules/vnu-jar/build/dist/vnu.jar &: package.json
 	npm install --no-save --no-audit --no-fund
 	@touch $@
 

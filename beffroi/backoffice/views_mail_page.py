@@ -117,7 +117,6 @@ def _files(item: MailItem) -> list[dict[str, Any]]:
         {
             "file": mail_file,
             "kind": kind_label(mail_file.stored.kind),
-            "size_kb": max(1, round(mail_file.stored.size / 1024)),
             "url": reverse("backoffice:mail_file", args=[item.pk, mail_file.pk]),
         }
         for mail_file in item.files.select_related("stored").order_by("id")

@@ -23,9 +23,11 @@ from django.utils import timezone
 from beffroi.cases.formengine import ORGANISATION_CHOSEN
 from beffroi.catalogue.conditions import evaluate
 from beffroi.catalogue.definition import ProcedureDefinition
+from beffroi.documents.sniff import sample_pdf
 
 # A tiny valid PDF, for file questions.
-SAMPLE_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+# A real one-page PDF: uploads from outside must open in a PDF parser.
+SAMPLE_PDF = sample_pdf("Justificatif")
 SAMPLES_FILE = Path(__file__).resolve().parent / "data" / "answers.yaml"
 
 

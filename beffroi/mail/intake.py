@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from beffroi.documents.sniff import sniff_kind
+from beffroi.documents.sniff import sniff_upload_kind
 from beffroi.mail.models import Channel, MailItem
 from beffroi.mail.services import (
     IncomingFile,
@@ -133,7 +133,7 @@ def scans_import(*, folder: Path, actor: Any = None, processed: Path | None = No
         if not path.is_file() or path.name.startswith("."):
             continue
         content = path.read_bytes()
-        if sniff_kind(content) not in SCAN_KINDS:
+        if sniff_upload_kind(content) not in SCAN_KINDS:
             report.skipped.append(path.name)
             continue
         scans.append((path, content))

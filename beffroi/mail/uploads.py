@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from beffroi.documents.sniff import kind_label, sniff_kind
+from beffroi.documents.sniff import kind_label, sniff_upload_kind
 from beffroi.mail.services import IncomingFile
 
 SCAN_KINDS = frozenset({"pdf", "jpeg", "png", "tiff", "webp", "heic"})
@@ -81,7 +81,7 @@ class MailFilesField(forms.FileField):
             if not content:
                 errors.append(_("« %(name)s » est vide.") % {"name": name})
                 continue
-            if sniff_kind(content) not in self.kinds:
+            if sniff_upload_kind(content) not in self.kinds:
                 errors.append(
                     _("« %(name)s » n’est pas un fichier accepté (%(kinds)s).")
                     % {"name": name, "kinds": names}
