@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from beffroi.audit.services import audit_event_record
 from beffroi.core.text import fold
 from beffroi.documents.services import file_store
-from beffroi.documents.sniff import sniff_upload_kind
+from beffroi.documents.sniff import sniff_kind
 from beffroi.mail import routing
 from beffroi.mail.models import (
     Channel,
@@ -90,7 +90,7 @@ def _clean_filename(name: str) -> str:
 
 
 def _kind_of(content: bytes, filename: str) -> str:
-    kind = sniff_upload_kind(content)
+    kind = sniff_kind(content)
     if kind:
         return kind
     suffix = PurePath(filename).suffix.lower().lstrip(".")
