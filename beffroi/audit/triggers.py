@@ -9,18 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-# The columns the sealer may not change (its own are prev_hash, hash, batch_id).
-CONTENT_COLUMNS = (
-    "id",
-    "occurred_at",
-    "municipality_id",
-    "actor_id",
-    "actor_kind",
-    "action",
-    "object_type",
-    "object_id",
-    "data",
-)
+from beffroi.audit.chain import CONTENT_FIELDS
+
+# The sealer may change its own columns (prev_hash, hash, batch_id), never
+# the content an event's hash covers.
+CONTENT_COLUMNS = CONTENT_FIELDS
 
 _PG_UNCHANGED = "\n        AND ".join(
     f"NEW.{column} IS NOT DISTINCT FROM OLD.{column}" for column in CONTENT_COLUMNS

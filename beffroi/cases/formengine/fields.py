@@ -43,8 +43,11 @@ def check_length(value: str, limit: int | None) -> None:
         )
 
 
-class TextField(forms.CharField):
-    """Text whose length the server checks and explains (nothing is cut)."""
+class ExplainedLength(forms.Field):
+    """A field whose length the server checks and explains: the browser's
+    ``maxlength`` would cut a pasted text without a word, so it is left out."""
+
+    max_length: int | None
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -59,19 +62,12 @@ class TextField(forms.CharField):
         check_length(str(value or ""), self.max_length)
 
 
-class EmailField(forms.EmailField):
+class TextField(ExplainedLength, forms.CharField):
+    """Text whose length the server checks and explains (nothing is cut)."""
+
+
+class EmailField(ExplainedLength, forms.EmailField):
     """An e-mail address whose length the server checks (see ``TextField``)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.validators = [v for v in self.validators if not isinstance(v, MaxLengthValidator)]
-
-    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
-        return without_length_attributes(super().widget_attrs(widget))
-
-    def validate(self, value: Any) -> None:
-        super().validate(value)
-        check_length(str(value or ""), self.max_length)
 
 
 class NumberField(TextField):

@@ -18,7 +18,7 @@ from beffroi.mail.services.common import (
     save_item,
     user_or_none,
 )
-from beffroi.municipality.models import Membership
+from beffroi.municipality.selectors import is_member
 
 
 @transaction.atomic
@@ -29,12 +29,7 @@ def mail_assign(
     locked = locked_item(item, expected_version)
     if locked.treating_service_id is None:
         raise MailError(_("Ventilez d’abord ce courrier vers un service."), field="agent")
-    if (
-        agent is not None
-        and not Membership.objects.filter(
-            user=agent, service_id=locked.treating_service_id
-        ).exists()
-    ):
+    if agent is not None and not is_member(agent, locked.treating_service_id):
         raise MailError(_("Cet agent ne fait pas partie du service traitant."), field="agent")
     locked.assigned_to = agent
     refresh_search(locked)
@@ -110,47 +105,51 @@ def mail_link_case(*, actor: Any, item: MailItem, case: Any) -> MailItem:
     return locked
 
 
+def learn_link(contact: Contact, field: str, value: Any) -> None:
+    """The correspondent's card keeps a link it did not have."""
+    if getattr(contact, f"{field}_id") is None:
+        setattr(contact, field, value)
+        contact.save(update_fields=[field])
+
+
+def link_item(
+    *, actor: Any, item: MailItem, field: str, value: Any, contact_field: str | None
+) -> MailItem:
+    """Attach the item to a citizen or an organisation (None: detach); with a
+    ``contact_field``, its correspondent's card learns the link too, if it had none."""
+    locked = locked_item(item, None)
+    setattr(locked, field, value)
+    save_item(locked, [field])
+    contact = locked.correspondent
+    if contact_field is not None and value is not None and contact is not None:
+        learn_link(contact, contact_field, value)
+    audit_event_record(
+        actor=actor,
+        action=f"mail.{field}_linked",
+        target=locked,
+        data={f"{field}_id": value.pk if value is not None else None},
+    )
+    return locked
+
+
 @transaction.atomic
 def mail_link_citizen(*, actor: Any, item: MailItem, citizen: Any) -> MailItem:
     """Attach the item to a citizen's account (None: detach); the sender learns it too."""
-    locked = locked_item(item, None)
-    locked.citizen = citizen
-    save_item(locked, ["citizen"])
-    contact = locked.correspondent
-    if citizen is not None and contact is not None and contact.user_id is None:
-        contact.user = citizen
-        contact.save(update_fields=["user"])
-    audit_event_record(
-        actor=actor,
-        action="mail.citizen_linked",
-        target=locked,
-        data={"citizen_id": citizen.pk if citizen is not None else None},
-    )
-    return locked
+    return link_item(actor=actor, item=item, field="citizen", value=citizen, contact_field="user")
 
 
 @transaction.atomic
 def mail_link_organisation(*, actor: Any, item: MailItem, organisation: Any) -> MailItem:
     """Attach the item to an organisation (None: detach); an organisation sender learns it."""
-    locked = locked_item(item, None)
-    locked.organisation = organisation
-    save_item(locked, ["organisation"])
-    contact = locked.correspondent
-    if (
-        organisation is not None
-        and contact is not None
-        and contact.kind == Contact.Kind.ORGANISATION
-        and contact.organisation_id is None
-    ):
-        contact.organisation = organisation
-        contact.save(update_fields=["organisation"])
-    audit_event_record(
+    contact = item.correspondent
+    is_organisation = contact is not None and contact.kind == Contact.Kind.ORGANISATION
+    return link_item(
         actor=actor,
-        action="mail.organisation_linked",
-        target=locked,
-        data={"organisation_id": organisation.pk if organisation is not None else None},
+        item=item,
+        field="organisation",
+        value=organisation,
+        contact_field="organisation" if is_organisation else None,
     )
-    return locked
 
 
 def mail_item_viewed(*, actor: Any, item: MailItem) -> None:
