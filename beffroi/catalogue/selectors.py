@@ -30,12 +30,28 @@ def categories_with_procedures() -> list[Category]:
     return [category for category in categories if category.published_procedures]
 
 
-def procedure_published(*, slug: str, for_display: bool = True) -> Procedure | None:
-    """The published procedure of ``slug``; with its category and service to show it."""
-    procedures = Procedure.objects.published()
-    if for_display:
-        procedures = procedures.select_related("category", "service")
-    return procedures.filter(slug=slug).first()
+def procedure_published(
+    *, slug: str, for_display: bool = True, revision: int | None = None
+) -> Procedure | None:
+    """The published procedure of ``slug``; with its category and service to show it.
+
+    Every page of every filing reads it: each process keeps it until the
+    catalogue's ``revision`` changes (every change to a procedure bumps it;
+    a page passes the one it read for the request), and each caller gets its
+    own copy (the cache hands out copies).
+    """
+    if revision is None:
+        revision = catalogue_revision()
+    cache = caches["fragments"]
+    key = f"procedure:{revision}:{slug}:{int(for_display)}"
+    found: tuple[Procedure | None] | None = cache.get(key)
+    if found is None:
+        procedures = Procedure.objects.published()
+        if for_display:
+            procedures = procedures.select_related("category", "service")
+        found = (procedures.filter(slug=slug).first(),)
+        cache.set(key, found, timeout=None)
+    return found[0]
 
 
 @dataclass(frozen=True)

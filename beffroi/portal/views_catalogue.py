@@ -14,6 +14,7 @@ from beffroi.catalogue.selectors import (
     procedures_search,
 )
 from beffroi.core.pagecache import cache_public_page
+from beffroi.core.revisions import CATALOGUE, content_revisions
 from beffroi.organisations.selectors import organisations_of
 from beffroi.portal.forms import SearchForm
 
@@ -43,7 +44,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 @cache_public_page()
 def procedure(request: HttpRequest, slug: str) -> HttpResponse:
-    procedure = procedure_published(slug=slug)
+    procedure = procedure_published(slug=slug, revision=content_revisions(request)[CATALOGUE])
     if procedure is None:
         raise Http404
     mode = organisation_mode(procedure)

@@ -47,6 +47,7 @@ from beffroi.cases.services import (
 from beffroi.catalogue.selectors import organisation_mode, procedure_published
 from beffroi.core.pagecache import cache_public_page
 from beffroi.core.params import parse_id
+from beffroi.core.revisions import CATALOGUE, content_revisions
 from beffroi.documents.responses import file_response
 from beffroi.organisations.selectors import organisations_of
 from beffroi.portal.session import remember_draft, session_drafts
@@ -103,7 +104,9 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
     """The first page of a new request (GET); the draft is opened only when
     it is sent (POST), with its answers: looking costs nothing and leaves
     nothing behind."""
-    procedure = procedure_published(slug=slug, for_display=False)
+    procedure = procedure_published(
+        slug=slug, for_display=False, revision=content_revisions(request)[CATALOGUE]
+    )
     if procedure is None:
         raise Http404
     sent = request.method == "POST"
@@ -135,7 +138,21 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
             typed = request.session.pop(typed_key, None) if request.user.is_authenticated else None
             if typed:
                 form_kwargs["initial"] = _initial_from_raw(typed)
-            return _render_page(request, draft, spec_page, PageForm(**form_kwargs), opening=True)
+            # Without an account or an organisation nothing is prefilled: the
+            # questions are the same for every visitor of this version's page.
+            anonymous = not request.user.is_authenticated and organisation is None
+            return _render_page(
+                request,
+                draft,
+                spec_page,
+                PageForm(**form_kwargs),
+                opening=True,
+                questions_key=(
+                    f"{draft.version_id}:{spec_page.id}:{timezone.localdate():%Y%m%d}"
+                    if anonymous
+                    else ""
+                ),
+            )
         page_sent = (
             _sent(request, spec_page.id, PageForm(request.POST, request.FILES, **form_kwargs))
             if first_page
@@ -337,8 +354,16 @@ def _page_send(
 
 
 def _render_page(
-    request: HttpRequest, draft: Draft, spec_page: Any, form: PageForm, *, opening: bool = False
+    request: HttpRequest,
+    draft: Draft,
+    spec_page: Any,
+    form: PageForm,
+    *,
+    opening: bool = False,
+    questions_key: str = "",
 ) -> HttpResponse:
+    """A page of the request; ``questions_key``: the empty questions' markup
+    is the same for every visitor and kept under this key."""
     pages = visible_pages(draft.spec, draft.answers)
     position = next((i for i, p in enumerate(pages) if p.id == spec_page.id), 0)
     previous = pages[position - 1] if position > 0 else None
@@ -359,6 +384,7 @@ def _render_page(
             # A new request's first page (its draft not saved yet): sending
             # it opens the draft.
             "opening": opening,
+            "questions_key": questions_key,
         },
     )
 

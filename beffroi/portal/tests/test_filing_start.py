@@ -3,19 +3,31 @@ sending that page opens the draft with its answers."""
 
 from __future__ import annotations
 
+import re
+import tempfile
+from pathlib import Path
 from urllib.parse import quote
 
 from django.urls import reverse
 
 from beffroi.audit.models import AuditEvent
 from beffroi.cases.models import Draft
-from beffroi.testing.procedures import IDENTITY, FilingTestCase
+from beffroi.testing.procedures import (
+    IDENTITY,
+    TEST_PROCEDURE,
+    FilingTestCase,
+    install_test_procedure,
+)
 
 START = reverse("portal:start", args=["demande-test"])
 
 
 def _first_page(**changes: str) -> dict[str, str]:
     return {"first-page": "identite", **IDENTITY, "email": "jean@example.org", **changes}
+
+
+def _without_token(html: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
 
 
 class OpeningTests(FilingTestCase):
@@ -67,6 +79,28 @@ class OpeningTests(FilingTestCase):
         assert 'value="85.07.30-033.28"' in html
         self.client.post(START, _first_page())
         assert Draft.objects.get().owner == self.citizen
+
+    def test_the_questions_kept_for_visitors_never_reach_a_citizen_or_a_new_version(self) -> None:
+        # A visitor's empty first page is kept for the next visitors...
+        visitor = self.client.get(START).content.decode()
+        assert 'value="Marie"' not in visitor
+        again = self.client.get(START).content.decode()
+        # The same page but its form's token, each visitor's own.
+        assert _without_token(again) == _without_token(visitor)
+        assert again != visitor
+        # ...but a citizen's is theirs, prefilled,
+        self.client.force_login(self.citizen)
+        assert 'value="Marie"' in self.client.get(START).content.decode()
+        # and a visitor after them gets the empty one again.
+        self.client.logout()
+        assert 'value="Marie"' not in self.client.get(START).content.decode()
+        # A new version of the procedure shows its own questions.
+        with tempfile.TemporaryDirectory() as folder:
+            changed = Path(folder) / TEST_PROCEDURE.name
+            text = TEST_PROCEDURE.read_text(encoding="utf-8")
+            changed.write_text(text.replace("label: Prénom,", "label: Prénom usuel,"), "utf-8")
+            install_test_procedure(changed)
+        assert "Prénom usuel" in self.client.get(START).content.decode()
 
     def test_each_sending_of_the_first_page_opens_its_own_draft(self) -> None:
         self.client.post(START, _first_page())
