@@ -52,6 +52,8 @@ class ProcedureDefinition:
         self.tracking_check: list[str] = list(data.get("tracking_check", []))
         self.routing: list[dict[str, Any]] = list(data.get("routing", []))
         self.options: Mapping[str, Any] = data.get("options", {})
+        # What the request costs, when the definition computes or collects it.
+        self.fee: Mapping[str, Any] | None = data.get("fee")
 
     @property
     def is_fileable(self) -> bool:
