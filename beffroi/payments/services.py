@@ -354,7 +354,7 @@ def payment_receipt_issue(*, payment: Payment) -> IssuedDocument:
     """The payment's receipt, rendered once (in the city's letterhead, like
     every issued document) the first time it is asked for."""
     payment = (
-        Payment.objects.select_for_update()
+        Payment.objects.select_for_update(of=("self",))
         .select_related("case__service", "case__procedure", "receipt")
         .get(pk=payment.pk)
     )
