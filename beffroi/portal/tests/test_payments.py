@@ -170,7 +170,7 @@ class MyPaymentsTests(PaymentTestCase):
         response = self.client.get(url)
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
-        assert b"".join(response.streaming_content).startswith(b"%PDF")
+        assert response.getvalue().startswith(b"%PDF")
         self.client.force_login(self.other_citizen)
         assert self.client.get(url).status_code == 404
 
