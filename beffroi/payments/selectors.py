@@ -22,6 +22,16 @@ def case_filing_fee(case: Case) -> FeeQuote | None:
     return fee_quote(case.spec.fee, case.answers)
 
 
+def filing_fee_unpaid(case: Case) -> FeeQuote | None:
+    """The fee due at filing while the case still waits for it (None otherwise)."""
+    fee = case_filing_fee(case)
+    if fee is None or not fee.at_filing or case.status != case.spec.initial_status:
+        return None
+    if case.is_closed or case.condition_context()["fee_paid"]:
+        return None
+    return fee
+
+
 @dataclass(frozen=True)
 class CaseMoney:
     """What the case page says of money: due, paid, refunded, and the payments."""

@@ -50,7 +50,7 @@ from beffroi.core.pagecache import cache_public_page
 from beffroi.core.params import parse_id
 from beffroi.documents.responses import file_response
 from beffroi.organisations.selectors import organisations_of
-from beffroi.payments.selectors import case_filing_fee
+from beffroi.payments.selectors import filing_fee_unpaid
 from beffroi.portal.forms import PayForm
 from beffroi.portal.session import remember_draft, session_drafts
 from beffroi.portal.views_payments import pay_filing_fee
@@ -455,16 +455,13 @@ def confirmation(request: HttpRequest, code: str) -> HttpResponse:
     case = submitted_case_for(request.user, code, session_drafts=session_drafts(request))
     if case is None:
         raise Http404
-    fee = case_filing_fee(case)
-    unpaid = fee is not None and fee.at_filing and case.status == case.spec.initial_status
     return render(
         request,
         "portal/filing/confirmation.html",
         {
             "nav": "home",
             "case": case,
-            "fee": fee,
-            "unpaid": unpaid and not case.condition_context()["fee_paid"],
+            "unpaid_fee": filing_fee_unpaid(case),
             "pay_form": PayForm(initial={"payment_key": uuid.uuid4()}),
         },
     )

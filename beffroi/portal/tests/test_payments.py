@@ -121,6 +121,15 @@ class PayAtFilingTests(PaymentTestCase):
         )
         assert response["Location"] == Payment.objects.get().checkout_url
 
+    def test_the_citizens_case_page_offers_payer_until_it_is_paid(self) -> None:
+        case = pin_case(self.citizen)
+        url = reverse("portal:case_detail", args=[case.reference])
+        self.assertContains(self.client.get(url), "Payer 2,00 €")
+        pay_at_provider(start_payment(case, self.citizen))
+        page = self.client.get(url)
+        self.assertNotContains(page, "Payer 2,00 €")
+        self.assertContains(page, "Paiement reçu : 2,00 €")
+
     def test_a_stale_pay_button_is_a_message_not_an_error(self) -> None:
         case = pin_case(self.citizen)
         response = self.client.post(
