@@ -21,10 +21,15 @@ PIN = "nouveau-code-pin"
 
 def pin_draft(applicant: Any) -> Draft:
     """A PIN code request with every answer given, not sent yet."""
-    procedure = Procedure.objects.get(slug=PIN)
+    return sample_draft(PIN, applicant)
+
+
+def sample_draft(slug: str, applicant: Any, **overrides: Any) -> Draft:
+    """A request of ``slug`` with plausible answers (``overrides`` beside), not sent yet."""
+    procedure = Procedure.objects.get(slug=slug)
     who = {"actor": applicant, "procedure": procedure, "for_citizen": applicant}
     spec = draft_new(**who).spec
-    answers, _files = sample_answers(spec, None, prefill=prefill_values(applicant, None))
+    answers, _files = sample_answers(spec, overrides, prefill=prefill_values(applicant, None))
     page = SentPage(page_id=spec.pages[-1].id, raw={}, answers=answers, uploads={})
     return draft_start(**who, first_page=page)
 

@@ -15,6 +15,7 @@ from beffroi.payments.tests.helpers import (
     pay_at_provider,
     pin_case,
     pin_draft,
+    sample_draft,
     start_payment,
 )
 
@@ -147,6 +148,30 @@ class PayAtFilingTests(PaymentTestCase):
             {"payment_key": str(uuid.uuid4())},
         )
         assert response.status_code == 404
+
+
+class PricedFromTheAnswersTests(PaymentTestCase):
+    def test_a_public_space_occupation_is_priced_from_its_answers_before_sending(self) -> None:
+        self.client.force_login(self.citizen)
+        draft = sample_draft(
+            "occupation-espace-public",
+            self.citizen,
+            surface="12",
+            start_date="2027-06-01",
+            end_date="2027-06-03",
+        )
+        response = self.client.get(reverse("portal:draft_check", args=[draft.pk]))
+        self.assertContains(response, "Montant estimé")
+        self.assertContains(response, "0,50 € × 12 m² × 3 jours = 18,00 €")
+        self.assertContains(response, "Envoyer ma demande")
+        self.assertNotContains(response, "Payer et envoyer")
+
+    def test_a_free_procedure_says_nothing_of_money(self) -> None:
+        self.client.force_login(self.citizen)
+        draft = sample_draft("certificat-de-residence", self.citizen)
+        response = self.client.get(reverse("portal:draft_check", args=[draft.pk]))
+        self.assertNotContains(response, "Montant")
+        self.assertContains(response, "Envoyer ma demande")
 
 
 class MyPaymentsTests(PaymentTestCase):
