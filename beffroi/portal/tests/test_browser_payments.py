@@ -74,3 +74,18 @@ class PinCodePaymentJourneyTests(BrowserTestCase):
         case.refresh_from_db()
         assert case.status == "ordered"
         agent.context.close()
+
+    def test_a_refused_card_is_tried_again_from_mes_paiements(self) -> None:
+        page = self.page
+        self.login(self.people["citizen"].email, PASSWORD)
+        self.fill_the_pin_request(page)
+        self.submit(page.get_by_role("button", name="Payer et envoyer"))
+        self.submit(page.get_by_role("button", name="Refuser"))
+        assert page.get_by_role("heading", name="Le paiement n’a pas abouti").is_visible()
+        self.visit("/mon-compte/paiements/")
+        assert page.get_by_role("cell", name="Refusé", exact=True).is_visible()
+        self.submit(page.get_by_role("button", name=re.compile("^Payer")))
+        self.submit(page.get_by_role("button", name="Payer", exact=True))
+        assert page.get_by_role("heading", name="Paiement reçu").is_visible()
+        assert Case.objects.get().status == "submitted"
+        assert Payment.objects.count() == 2
