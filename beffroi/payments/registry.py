@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from django.conf import settings
+import logging
 
-from beffroi.payments.base import PaymentProvider
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from beffroi.payments.base import PaymentProvider, ProviderError
+
+logger = logging.getLogger(__name__)
 
 PROVIDERS: dict[str, PaymentProvider] = {}
 
@@ -22,5 +27,7 @@ def default_provider() -> PaymentProvider:
     """The provider new payments go to (``PAYMENT_PROVIDER``, the demo one by default)."""
     provider = PROVIDERS.get(settings.PAYMENT_PROVIDER)
     if provider is None:
-        raise LookupError(f"Unknown payment provider {settings.PAYMENT_PROVIDER!r}")
+        # A setting mistyped: the payer reads a message, the operator the log.
+        logger.error("Unknown payment provider %r (PAYMENT_PROVIDER)", settings.PAYMENT_PROVIDER)
+        raise ProviderError(_("Le paiement en ligne n'est pas disponible pour le moment."))
     return provider

@@ -23,7 +23,7 @@ from beffroi.accounts.actors import Actor, actor_user
 from beffroi.audit.services import audit_event_record
 from beffroi.cases.history import case_history_add
 from beffroi.cases.models import Case, CaseEvent
-from beffroi.cases.notify import citizen_email_address
+from beffroi.cases.notify import citizen_email_address, notify_service
 from beffroi.cases.services import case_transition
 from beffroi.cases.workflow import TransitionRefused
 from beffroi.catalogue.definition import euros
@@ -187,6 +187,14 @@ def _case_goes_on(payment: Payment) -> None:
             action="payment.paid_after_case_moved_on",
             target=payment,
             data={"case_id": case.pk, "status": case.status},
+        )
+        notify_service(
+            case,
+            message=_(
+                "Un paiement de %(amount)s est arrivé alors que la demande n'attendait plus "
+                "son paiement : remboursez-le depuis le dossier si elle ne sera pas traitée."
+            )
+            % {"amount": euros(payment.amount)},
         )
         return
     try:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from beffroi.audit.models import AuditEvent
 from beffroi.cases.models import Case
 from beffroi.cases.services import case_transition
+from beffroi.notifications.models import OutgoingEmail
 from beffroi.payments import base
 from beffroi.payments.models import Payment
 from beffroi.payments.registry import provider_register
@@ -93,6 +94,13 @@ class ProviderFailureTests(PaymentTestCase):
         assert payment.status == Payment.Status.PAID
         assert case.status == "cancelled"
         assert AuditEvent.objects.filter(action="payment.paid_after_case_moved_on").exists()
+        assert OutgoingEmail.objects.filter(body_text__contains="remboursez-le").exists()
+
+    @override_settings(PAYMENT_PROVIDER="mistyped")
+    def test_a_mistyped_provider_setting_is_a_message_not_a_server_error(self) -> None:
+        with pytest.raises(base.ProviderError) as error:
+            start_payment(pin_case(self.citizen), self.citizen)
+        assert error.value.message == "Le paiement en ligne n'est pas disponible pour le moment."
 
     def test_a_closed_case_cannot_be_paid(self) -> None:
         case = pin_case(self.citizen)
