@@ -146,6 +146,8 @@ class WorkflowGuardTests(PaymentTestCase):
         case.refresh_from_db()
         case = case_transition(actor=self.agent, case=case, transition_id="order")
         assert case.status == "ordered"
+        # Her first step on the paid request: she handles it from now on.
+        assert case.assigned_to == self.agent
 
     def test_an_unpaid_request_is_cancelled_by_its_timer_after_seven_days(self) -> None:
         case = pin_case(self.citizen)
