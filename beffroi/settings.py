@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "beffroi.mail",
     "beffroi.agenda",
     "beffroi.notifications",
+    "beffroi.payments",
+    # The demo payment provider: the default in development and tests.
+    "beffroi.payments.contrib.demo",
     # ...and the two user-facing apps hold views and templates.
     "beffroi.portal",
     "beffroi.backoffice",
@@ -356,6 +359,15 @@ MAIL_MAX_FILE_MB = env_int("MAIL_MAX_FILE_MB", 50)
 # The mail office drops a day's scans at once: up to this many files per upload.
 DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 1000)
 # --- end of Mail register -------------------------------------------------------
+
+# --- Payments (beffroi.payments) ---------------------------------------------
+# The provider new payments go to (a name in payments/registry.py); the demo
+# provider needs nothing configured.
+PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "demo")
+# A payment still open after this many minutes is read again from its
+# provider by the reconciliation job (a webhook may be lost).
+PAYMENT_RECONCILE_AFTER_MINUTES = env_int("PAYMENT_RECONCILE_AFTER_MINUTES", 15)
+# --- end of Payments ----------------------------------------------------------
 
 LOGGING = {
     "version": 1,

@@ -7,6 +7,8 @@ urlpatterns = [
     path("compte/", include("allauth.urls")),
     path("backoffice/", include("beffroi.backoffice.urls")),
     path("admin/", admin.site.urls),
+    path("paiements/demo/", include("beffroi.payments.contrib.demo.urls")),
+    path("paiements/", include("beffroi.payments.urls")),
     path("", include("beffroi.portal.urls")),
 ]
 

@@ -18,6 +18,7 @@ from beffroi.backoffice.forms_cases import (
     OpinionRequestForm,
     TransitionForm,
 )
+from beffroi.backoffice.forms_payments import RefundForm
 from beffroi.cases.formengine import answer_rows, late_request
 from beffroi.cases.models import Case
 from beffroi.cases.opinions import can_request_opinions
@@ -26,6 +27,10 @@ from beffroi.cases.workflow import transitions_available, transitions_waiting
 from beffroi.core.workdays import add_working_days
 from beffroi.documents.models import IssuedDocument
 from beffroi.municipality.models import Service
+from beffroi.municipality.selectors import roles_in
+from beffroi.payments.models import Payment
+from beffroi.payments.selectors import case_money
+from beffroi.payments.services import REFUND_ROLES
 
 
 def agents_of(service_ids: list[int]) -> list[tuple[int, str]]:
@@ -44,6 +49,22 @@ def opinion_service_choices(exclude_id: int) -> list[tuple[str, str]]:
         Service.objects.filter(is_active=True).exclude(pk=exclude_id).order_by("kind", "name")
     )
     return [(service.code, service.name) for service in services]
+
+
+def refundable_payments(case: Case) -> list[Payment]:
+    return [p for p in case_money(case).payments if p.refundable_amount > 0]
+
+
+def money_context(request: HttpRequest, case: Case, form: RefundForm | None) -> dict[str, Any]:
+    """What the case is due, paid and refunded, and the refund form for the head of service."""
+    money = case_money(case)
+    refundable = [p for p in money.payments if p.refundable_amount > 0]
+    may_refund = bool(REFUND_ROLES & roles_in(request.user, case.service_id)) and bool(refundable)
+    return {
+        "money": money,
+        "may_refund": may_refund,
+        "refund_form": form or RefundForm(payments=refundable),
+    }
 
 
 def case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
@@ -85,6 +106,7 @@ def case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, An
         "late": late_request(
             case.spec, case.answers, on=timezone.localtime(case.submitted_at).date()
         ),
+        **money_context(request, case, forms.get("refund_form")),
     }
 
 

@@ -8,6 +8,7 @@ from beffroi.backoffice import (
     views_college,
     views_inbox,
     views_opinions,
+    views_payments,
     views_people,
 )
 
@@ -28,6 +29,11 @@ urlpatterns = [
         "dossiers/<str:reference>/echeance/", views_cases.case_deadline_view, name="case_deadline"
     ),
     path("dossiers/<str:reference>/note/", views_cases.case_note_view, name="case_note"),
+    path(
+        "dossiers/<str:reference>/remboursement/",
+        views_payments.case_refund_view,
+        name="case_refund",
+    ),
     path("dossiers/<str:reference>/message/", views_cases.case_message_view, name="case_message"),
     path(
         "dossiers/<str:reference>/fichiers/<int:attachment_id>/",

@@ -226,6 +226,10 @@ class Case(models.Model):
         return CaseAttributes(self)
 
 
+# Payment statuses (payments.Payment) in which the procedure's fee counts as paid.
+FEE_PAID_STATUSES = ("paid", "refunded_partially")
+
+
 class CaseAttributes(Mapping[str, Any]):
     """A case seen by the condition language; counts are queried only if read."""
 
@@ -246,6 +250,9 @@ class CaseAttributes(Mapping[str, Any]):
             return case.opinions.filter(given_at__isnull=True).count()
         if key == "opinions_unfavourable":
             return case.opinions.filter(verdict=Opinion.Verdict.UNFAVOURABLE).count()
+        if key == "fee_paid":
+            # Read through the relation: the payments app sits above this one.
+            return case.payments.filter(due_key="filing", status__in=FEE_PAID_STATUSES).exists()
         raise KeyError(key)
 
     def __iter__(self) -> Iterator[str]:
@@ -350,6 +357,7 @@ class CaseEvent(models.Model):
         DOCUMENT = "document", _("document délivré")
         EMAIL = "email", _("e-mail envoyé")
         REMINDER = "reminder", _("rappel")
+        PAYMENT = "payment", _("paiement")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=15, choices=Kind.choices)

@@ -512,7 +512,7 @@ def case_transition(
         )
     previous = case.status
     enter_status(case, target, actor=actor, comment=comment)
-    if not as_authority and previous == case.spec.initial_status:
+    if not as_authority and previous in case.spec.intake_statuses:
         _take_in_hand(case, actor)
     audit_event_record(
         actor=actor,

@@ -26,6 +26,8 @@ CASE_ATTRIBUTES = (
     "opinions_requested",
     "opinions_pending",
     "opinions_unfavourable",
+    # The procedure's fee is paid (payments app, read through the case's payments).
+    "fee_paid",
 )
 Condition = Mapping[str, Any]
 ORDERINGS: dict[str, Callable[[Any, Any], bool]] = {

@@ -14,7 +14,12 @@ from typing import Any
 
 import yaml
 
-from beffroi.catalogue.definition import definition_problems, expand_shared_pieces
+from beffroi.catalogue.definition import (
+    FEE_KEYS,
+    definition_problems,
+    expand_shared_pieces,
+    fee_has_definition,
+)
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "shipped"
 
@@ -181,8 +186,12 @@ def parse_procedure(data: Any, source: str, *, shared_dir: Path = SHIPPED_DIR) -
     keywords = _str_list(data["keywords"], "keywords", problems)
     fee = data["fee"]
     amount: Decimal | None = None
-    if set(fee) != {"amount", "label"}:
-        problems.add("fee", "les clés « amount » et « label » sont attendues")
+    if not {"amount", "label"} <= set(fee) or not set(fee) <= FEE_KEYS:
+        problems.add(
+            "fee",
+            "les clés « amount » et « label » sont attendues (et au plus "
+            f"{', '.join(sorted(FEE_KEYS - {'amount', 'label'}))})",
+        )
     else:
         try:
             amount = Decimal(str(fee["amount"]))
@@ -195,6 +204,9 @@ def parse_procedure(data: Any, source: str, *, shared_dir: Path = SHIPPED_DIR) -
     if Path(source).stem != data["slug"] and source.endswith(".yaml"):
         problems.add("slug", f"doit être le nom du fichier (« {Path(source).stem} »)")
     definition = {key: data[key] for key in PROCEDURE_OPTIONAL if key in data}
+    if definition and fee_has_definition(fee):
+        # Computed or paid at filing: versioned with the form and workflow it reads.
+        definition["fee"] = fee
     if definition and not problems.items:
         for problem in definition_problems(definition):
             problems.add("", problem)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,9 @@ from beffroi.mail.services import mail_reference_data_load
 from beffroi.municipality.models import Municipality, Service
 from beffroi.municipality.services import membership_grant, municipality_update, service_upsert
 from beffroi.organisations.models import Organisation
+from beffroi.payments.contrib.demo.plugin import charge_settle
+from beffroi.payments.selectors import case_filing_fee
+from beffroi.payments.services import payment_notification_receive, payment_start
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 # The sample shop's logo, shown on its directory page.
@@ -118,9 +122,29 @@ def load_demo_cases() -> int:
     )
     file_sample_case(procedure=procedure("occupation-espace-public"), applicant=luc)
     file_sample_case(procedure=procedure("carte-handicape"), applicant=None, agent=sophie)
+    _load_paid_pin_request(procedure("nouveau-code-pin"), marie)
     _load_pilot_two(procedure)
     _load_mail()
     return Case.objects.count()
+
+
+def _load_paid_pin_request(procedure: Procedure, applicant: User) -> None:
+    """Marie's new PIN code, paid 2 € with the demo provider: « Mes paiements »
+    has a receipt to show, and Population codes to order."""
+    case = file_sample_case(procedure=procedure, applicant=applicant)
+    fee = case_filing_fee(case)
+    assert fee is not None
+    payment = payment_start(
+        actor=applicant,
+        case=case,
+        amount=fee.amount,
+        reason=procedure.title,
+        idempotency_key=uuid.uuid4(),
+    )
+    charge_settle(reference=payment.provider_reference, outcome="paid")
+    payment_notification_receive(
+        provider_name=payment.provider, reference=payment.provider_reference
+    )
 
 
 DEMO_EMAIL = b"""From: Club de football de Kain <secretariat@rfc-kain.example>

@@ -127,3 +127,13 @@ class MemberForm(forms.Form):
         initial="member",
         widget=forms.RadioSelect,
     )
+
+
+class PayForm(forms.Form):
+    """« Payer »: the key drawn when the button was shown, so the same click
+    sent twice is the same payment."""
+
+    payment_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def errors_text(self) -> str:
+        return str(_("Ce bouton de paiement n’est plus valable : réessayez depuis cette page."))

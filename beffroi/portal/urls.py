@@ -8,6 +8,7 @@ from beffroi.portal import (
     views_catalogue,
     views_filing,
     views_organisations,
+    views_payments,
     views_site,
     views_tracking,
 )
@@ -31,6 +32,7 @@ urlpatterns = [
         name="draft_file",
     ),
     path("demande-envoyee/<str:code>/", views_filing.confirmation, name="confirmation"),
+    path("demande-envoyee/<str:code>/payer/", views_payments.case_pay, name="case_pay"),
     # Following it
     path("suivi/", views_tracking.tracking, name="tracking"),
     path("suivi/<str:code>/", views_tracking.tracking_detail, name="tracking_detail"),
@@ -64,7 +66,14 @@ urlpatterns = [
         views_organisations.organisation_member_remove_view,
         name="organisation_member_remove",
     ),
-    path("mon-compte/paiements/", views_account.my_payments, name="my_payments"),
+    path("mon-compte/paiements/", views_payments.my_payments, name="my_payments"),
+    path(
+        "mon-compte/paiements/<uuid:key>/recu/",
+        views_payments.payment_receipt,
+        name="payment_receipt",
+    ),
+    path("paiement/<uuid:key>/retour/", views_payments.payment_return, name="payment_return"),
+    path("paiement/<uuid:key>/payer/", views_payments.payment_pay_again, name="payment_pay_again"),
     path("mon-compte/documents/", views_account.my_documents, name="my_documents"),
     # The site
     path("", include("beffroi.portal.urls_agenda")),

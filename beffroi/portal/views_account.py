@@ -55,13 +55,6 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def my_payments(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "portal/account/payments.html", {"nav": "dashboard", "section": "payments"}
-    )
-
-
-@login_required
 def my_documents(request: HttpRequest) -> HttpResponse:
     return render(
         request,

@@ -4,6 +4,7 @@ code and answered the procedure's check questions."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -30,7 +31,8 @@ from beffroi.documents.models import IssuedDocument
 from beffroi.documents.responses import file_response
 from beffroi.organisations.models import OrganisationMember
 from beffroi.organisations.selectors import organisation_role
-from beffroi.portal.forms import ReplyForm
+from beffroi.payments.selectors import filing_fee_unpaid
+from beffroi.portal.forms import PayForm, ReplyForm
 from beffroi.portal.session import unlocked_case_ids
 
 
@@ -98,6 +100,8 @@ def case_page(request: HttpRequest, case: Case, *, via_code: bool) -> HttpRespon
             if case.waits_for_citizen
             else None,
             "documents": IssuedDocument.objects.filter(case=case).select_related("service"),
+            "unpaid_fee": filing_fee_unpaid(case),
+            "pay_form": PayForm(initial={"payment_key": uuid.uuid4()}),
             "form": form,
             "can_reply": can_reply,
         },

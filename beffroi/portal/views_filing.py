@@ -44,13 +44,17 @@ from beffroi.cases.services import (
     draft_page_send,
     draft_start,
 )
+from beffroi.catalogue.definition import fee_quote
 from beffroi.catalogue.selectors import organisation_mode, procedure_published
 from beffroi.core.pagecache import cache_public_page
 from beffroi.core.params import parse_id
 from beffroi.core.revisions import CATALOGUE, content_revisions
 from beffroi.documents.responses import file_response
 from beffroi.organisations.selectors import organisations_of
+from beffroi.payments.selectors import filing_fee_unpaid
+from beffroi.portal.forms import PayForm
 from beffroi.portal.session import remember_draft, session_drafts
+from beffroi.portal.views_payments import pay_filing_fee
 
 
 def _draft(request: HttpRequest, draft_id: uuid.UUID, drafts: list[str] | None = None) -> Draft:
@@ -417,11 +421,14 @@ def check(request: HttpRequest, draft_id: uuid.UUID) -> HttpResponse:
     missing = None
     if request.method == "POST":
         # Sent: the draft is read once, under its lock, by the service.
+        pay = PayForm(request.POST)
         try:
             case = case_submit_for(actor=request.user, draft_id=draft_id, session_drafts=drafts)
         except IncompleteDraft as error:
             missing = error.missing
         else:
+            if pay.is_valid():  # « Payer et envoyer »
+                return pay_filing_fee(request, case, pay.cleaned_data["payment_key"])
             return redirect("portal:confirmation", code=case.tracking_code)
     draft = _draft(request, draft_id, drafts)
     if draft.is_submitted:
@@ -442,6 +449,8 @@ def check(request: HttpRequest, draft_id: uuid.UUID) -> HttpResponse:
             "missing": missing,
             "unsaved_pages": [p for p in spec.pages if p.id in draft.raw_pages],
             "warning": _early_request_warning(draft),
+            "fee": fee_quote(spec.fee, draft.answers),
+            "pay_form": PayForm(initial={"payment_key": uuid.uuid4()}),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -472,4 +481,13 @@ def confirmation(request: HttpRequest, code: str) -> HttpResponse:
     case = submitted_case_for(request.user, code, session_drafts=session_drafts(request))
     if case is None:
         raise Http404
-    return render(request, "portal/filing/confirmation.html", {"nav": "home", "case": case})
+    return render(
+        request,
+        "portal/filing/confirmation.html",
+        {
+            "nav": "home",
+            "case": case,
+            "unpaid_fee": filing_fee_unpaid(case),
+            "pay_form": PayForm(initial={"payment_key": uuid.uuid4()}),
+        },
+    )

@@ -17,6 +17,14 @@ from beffroi.catalogue.definition.checks import (
     ORGANISATION_MODES,
     definition_problems,
 )
+from beffroi.catalogue.definition.fees import (
+    FEE_KEYS,
+    FeeQuote,
+    euros,
+    fee_has_definition,
+    fee_problems,
+    fee_quote,
+)
 from beffroi.catalogue.definition.form import (
     COMMON_FIELD_KEYS,
     DATE_BOUND,
@@ -49,6 +57,7 @@ __all__ = [
     "COMMENT_MODES",
     "COMMON_FIELD_KEYS",
     "DATE_BOUND",
+    "FEE_KEYS",
     "FIELD_TYPES",
     "FILE_KINDS",
     "ID",
@@ -61,11 +70,16 @@ __all__ = [
     "TIMER_DELAYS",
     "ActionCheck",
     "DefinitionContext",
+    "FeeQuote",
     "Page",
     "ProcedureDefinition",
     "SharedPieceError",
     "definition_problems",
     "definition_template",
+    "euros",
     "expand_shared_pieces",
+    "fee_has_definition",
+    "fee_problems",
+    "fee_quote",
     "register_action",
 ]

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from beffroi.catalogue.conditions import condition_problems
+from beffroi.catalogue.definition.fees import fee_problems
 from beffroi.catalogue.definition.form import check_form
 from beffroi.catalogue.definition.problems import ID, Problems, check_keys, check_text
 from beffroi.catalogue.definition.templates import check_template
@@ -44,6 +45,8 @@ def definition_problems(
     _check_routing(definition.get("routing", []), fields, problems)
     _check_options(definition.get("options", {}), fields, problems)
     _check_organisation_answers(definition, problems)
+    if "fee" in definition:
+        problems.extend(fee_problems(definition["fee"], fields, definition.get("workflow")))
     return list(problems)
 
 

@@ -52,6 +52,18 @@ class ProcedureDefinition:
         self.tracking_check: list[str] = list(data.get("tracking_check", []))
         self.routing: list[dict[str, Any]] = list(data.get("routing", []))
         self.options: Mapping[str, Any] = data.get("options", {})
+        # What the request costs, when the definition computes or collects it.
+        self.fee: Mapping[str, Any] | None = data.get("fee")
+
+    @property
+    def intake_statuses(self) -> set[str]:
+        """Where a case is before any agent acted on it: the initial status,
+        and the one a fee paid at filing takes it to."""
+        statuses = {self.initial_status}
+        paid = self.transitions.get(str((self.fee or {}).get("paid_transition", "")))
+        if paid is not None:
+            statuses.add(str(paid["to"]))
+        return statuses
 
     @property
     def is_fileable(self) -> bool:

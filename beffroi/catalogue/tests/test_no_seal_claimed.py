@@ -15,6 +15,7 @@ TEXTS = [
     *sorted((BEFFROI / "cases" / "templates").rglob("*.*")),
     *sorted((BEFFROI / "notifications" / "templates").rglob("*.*")),
     *sorted((BEFFROI / "portal" / "templates").rglob("*.html")),
+    *sorted((BEFFROI / "payments").rglob("templates/**/*.*")),
 ]
 CLAIMS = re.compile(
     r"cachet|sceau|scell[ée]|sign(?:é|ée|és|ées)\s+électroniquement|signature\s+électronique"

@@ -23,7 +23,7 @@ LAYERS: list[list[str]] = [
     ["documents"],
     ["catalogue"],
     ["cases"],
-    ["organisations", "college", "agenda", "mail"],
+    ["organisations", "college", "agenda", "mail", "payments"],
     ["portal", "backoffice"],
     ["demo"],
     ["testing"],

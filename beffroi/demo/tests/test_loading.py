@@ -8,6 +8,7 @@ from django.test import TestCase
 from beffroi.agenda.models import DirectoryEntry
 from beffroi.cases.models import Case
 from beffroi.demo.loading import load_demo
+from beffroi.payments.models import Payment
 
 
 class DemoRequestsTests(TestCase):
@@ -30,6 +31,13 @@ class DemoRequestsTests(TestCase):
         )
         assert answers["org_legal_form"] == case.organisation.legal_form
         assert int(answers["attendance"]) >= 100
+
+    def test_maries_new_pin_code_is_paid_with_the_demo_provider(self) -> None:
+        case = Case.objects.get(procedure__slug="nouveau-code-pin")
+        payment = Payment.objects.get(case=case)
+        assert payment.provider == "demo"
+        assert payment.status == Payment.Status.PAID
+        assert case.status == "submitted"
 
     def test_the_sample_shop_shows_its_logo(self) -> None:
         entry = DirectoryEntry.objects.get(name="Boulangerie du Beffroi")

@@ -1,0 +1,56 @@
+"""The case page's refund form."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from beffroi.catalogue.definition import euros
+from beffroi.core.forms import SharedPageForm
+from beffroi.payments.models import Payment
+
+
+class RefundForm(SharedPageForm):
+    id_prefix = "refund"
+
+    payment = forms.TypedChoiceField(
+        label=_("Paiement"),
+        coerce=int,
+        error_messages={"invalid_choice": _("Ce paiement ne peut plus être remboursé.")},
+    )
+    # Typed as text: « 1,50 » as agents write it, and a clear message for anything else.
+    amount = forms.CharField(
+        label=_("Montant à rembourser (€)"),
+        max_length=12,
+        help_text=_("Tout ou partie de ce qui reste payé, par exemple 2,00."),
+        error_messages={"required": _("Indiquez le montant à rembourser.")},
+    )
+    reason = forms.CharField(
+        label=_("Motif du remboursement"),
+        max_length=300,
+        help_text=_("Le demandeur le lit dans l’historique de sa demande."),
+        error_messages={"required": _("Indiquez le motif du remboursement.")},
+    )
+
+    def __init__(self, *args: Any, payments: list[Payment], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["payment"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [(p.pk, f"{euros(p.refundable_amount)} — {p.reason}") for p in payments]
+
+    def clean_amount(self) -> Decimal:
+        text = self.cleaned_data["amount"].strip().replace("€", "").replace(" ", "")
+        try:
+            amount = Decimal(text.replace(",", "."))
+        except InvalidOperation:
+            raise forms.ValidationError(
+                _("Indiquez un montant en euros, par exemple 2,00.")
+            ) from None
+        if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+            raise forms.ValidationError(_("Indiquez un montant en euros, au centime près."))
+        if amount <= 0:
+            raise forms.ValidationError(_("Le montant à rembourser doit être supérieur à zéro."))
+        return amount

@@ -1,0 +1,80 @@
+"""What a payment provider plugin implements (``contrib/<vendor>/plugin.py``)."""
+
+from __future__ import annotations
+
+import abc
+import uuid
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.http import HttpRequest
+
+# What a provider may say of a payment, in Beffroi's words.
+OPEN = "pending"
+PAID = "paid"
+FAILED = "failed"
+EXPIRED = "expired"
+CANCELLED = "cancelled"
+PROVIDER_STATUSES = (OPEN, PAID, FAILED, EXPIRED, CANCELLED)
+
+
+def cents(amount: Decimal) -> int:
+    """Euros as the whole number of cents providers expect."""
+    return int((amount * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+class ProviderError(Exception):
+    """The provider could not be reached or refused; ``message`` is for people, in French."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class WebhookRefused(Exception):
+    """A notification that is not the provider's (bad signature, no payment id)."""
+
+
+@dataclass(frozen=True)
+class Checkout:
+    """A payment opened at the provider: its id there and where the payer goes."""
+
+    reference: str
+    url: str
+
+
+@dataclass(frozen=True)
+class PaymentRequest:
+    """What a provider is asked to charge, and where to send the payer back."""
+
+    idempotency_key: uuid.UUID
+    amount: Decimal
+    description: str
+    return_url: str
+    webhook_url: str
+
+
+class PaymentProvider(abc.ABC):
+    """A payment provider. Calls may raise ``ProviderError``; never anything else
+    for a provider's answer or silence."""
+
+    name: str = ""
+    label: str = ""
+
+    @abc.abstractmethod
+    def start(self, request: PaymentRequest) -> Checkout:
+        """Open a payment (the same ``idempotency_key`` twice: the same one)."""
+
+    @abc.abstractmethod
+    def fetch_status(self, reference: str) -> str:
+        """What the provider says now of payment ``reference`` (one of PROVIDER_STATUSES)."""
+
+    @abc.abstractmethod
+    def refund(self, reference: str, *, amount: Decimal, reason: str) -> str:
+        """Give ``amount`` back on payment ``reference``; return the refund's id."""
+
+    @abc.abstractmethod
+    def webhook_reference(self, request: HttpRequest) -> str:
+        """The payment a notification speaks of, once it is known to come from
+        the provider; raise ``WebhookRefused`` otherwise. Its status is then
+        fetched from the provider, never taken from the notification."""

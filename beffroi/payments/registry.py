@@ -1,0 +1,33 @@
+"""The payment providers Beffroi knows, by name."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from beffroi.payments.base import PaymentProvider, ProviderError
+
+logger = logging.getLogger(__name__)
+
+PROVIDERS: dict[str, PaymentProvider] = {}
+
+
+def provider_register(provider: PaymentProvider) -> PaymentProvider:
+    PROVIDERS[provider.name] = provider
+    return provider
+
+
+def provider_get(name: str) -> PaymentProvider | None:
+    return PROVIDERS.get(name)
+
+
+def default_provider() -> PaymentProvider:
+    """The provider new payments go to (``PAYMENT_PROVIDER``, the demo one by default)."""
+    provider = PROVIDERS.get(settings.PAYMENT_PROVIDER)
+    if provider is None:
+        # A setting mistyped: the payer reads a message, the operator the log.
+        logger.error("Unknown payment provider %r (PAYMENT_PROVIDER)", settings.PAYMENT_PROVIDER)
+        raise ProviderError(_("Le paiement en ligne n'est pas disponible pour le moment."))
+    return provider

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django_tasks import task
+
+from beffroi.core.periodic import periodic
+from beffroi.payments.models import Payment
+from beffroi.payments.selectors import payments_to_reconcile
+from beffroi.payments.services import payment_refresh
+
+
+# Every 5 minutes: a payment whose notification was lost (or whose web
+# process died between the provider's answer and its commit) is settled
+# within 20 minutes of being opened. Running it twice changes nothing.
+@periodic(every=timedelta(minutes=5))
+@task()
+def reconcile_open_payments() -> None:
+    for payment in Payment.objects.filter(pk__in=payments_to_reconcile()):
+        payment_refresh(payment=payment, source="reconciliation")
