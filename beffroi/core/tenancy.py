@@ -12,6 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
+
+from django.db import models
 
 _current: ContextVar[int | None] = ContextVar("beffroi_municipality", default=None)
 _fallback: list[Callable[[], int | None]] = []
@@ -38,3 +41,16 @@ def municipality_scope(municipality_id: int | None) -> Iterator[None]:
 def municipality_fallback_register(function: Callable[[], int | None]) -> None:
     """The municipality of work that no scope names (one city per installation)."""
     _fallback[:] = [function]
+
+
+def municipality_field() -> models.ForeignKey[Any, Any]:
+    """The municipality a row of municipal data belongs to, the one of the
+    work at hand by default. Null only while an installation has not
+    recorded its municipality yet."""
+    return models.ForeignKey(
+        "municipality.Municipality",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        default=current_municipality_id,
+    )

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from beffroi.core.tenancy import current_municipality_id
+from beffroi.core.tenancy import current_municipality_id, municipality_field
 
 
 class PaymentQuerySet(models.QuerySet["Payment"]):
@@ -44,14 +44,7 @@ class Payment(models.Model):
         REFUNDED_PARTIALLY = "refunded_partially", _("Remboursé en partie")
         REFUNDED = "refunded", _("Remboursé")
 
-    # Null only while an installation has not recorded its municipality yet.
-    municipality = models.ForeignKey(
-        "municipality.Municipality",
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        default=current_municipality_id,
-    )
+    municipality = municipality_field()
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="payments")
     # Which amount of the case this pays: "filing" for the procedure's fee.
     due_key = models.CharField(max_length=63, default="filing")
@@ -147,13 +140,7 @@ UNPAID_STATUSES = (Payment.Status.FAILED, Payment.Status.EXPIRED, Payment.Status
 class Refund(models.Model):
     """Money given back on a payment, by an agent, with the reason."""
 
-    municipality = models.ForeignKey(
-        "municipality.Municipality",
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        default=current_municipality_id,
-    )
+    municipality = municipality_field()
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
     amount = models.DecimalField(_("montant (€)"), max_digits=10, decimal_places=2)
     reason = models.CharField(_("motif"), max_length=300)

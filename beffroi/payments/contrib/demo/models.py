@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from beffroi.core.tenancy import current_municipality_id
+from beffroi.core.tenancy import municipality_field
 
 
 class DemoCharge(models.Model):
@@ -17,13 +17,7 @@ class DemoCharge(models.Model):
         FAILED = "failed", _("refusé")
         CANCELLED = "cancelled", _("abandonné")
 
-    municipality = models.ForeignKey(
-        "municipality.Municipality",
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        default=current_municipality_id,
-    )
+    municipality = municipality_field()
     reference = models.CharField(max_length=40, unique=True)
     # The merchant's idempotency key: the same key is the same charge.
     idempotency_key = models.UUIDField(unique=True)
