@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from asn1crypto import x509
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import (
     validate_pdf_signature,
     validate_pdf_timestamp,
@@ -82,13 +83,17 @@ def _names(certificate: x509.Certificate) -> tuple[str, str]:
 
 
 def _changed_after(status: PdfSignatureStatus | DocumentTimestampStatus) -> bool:
-    return not (status.docmdp_ok or status.modification_level is None)
+    """Changed after it was signed beyond adding validation data and timestamps
+    (a form filled in, a page annotated, an object rewritten)."""
+    level = status.modification_level
+    return level is not None and level > ModificationLevel.LTA_UPDATES
 
 
 def _signature_finding(
     signature: EmbeddedPdfSignature, status: PdfSignatureStatus
 ) -> SignatureFinding:
     signer, organisation = _names(status.signing_cert)
+    changed = _changed_after(status)
     timestamp = status.timestamp_validity
     timestamp_ok = timestamp is not None and timestamp.intact and timestamp.trusted
     return SignatureFinding(
@@ -101,8 +106,8 @@ def _signature_finding(
         intact=status.intact and status.valid,
         trusted=status.trusted and not status.revoked,
         revoked=status.revoked,
-        changed_after=_changed_after(status),
-        valid=status.bottom_line,
+        changed_after=changed,
+        valid=status.bottom_line and not changed,
     )
 
 
@@ -129,7 +134,7 @@ def _timestamp_finding(
 def pdf_signatures_check(pdf: bytes, *, trust_roots: Sequence[x509.Certificate]) -> SealReport:
     """The signatures of ``pdf``, validated offline against ``trust_roots``."""
     try:
-        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        reader = PdfFileReader(io.BytesIO(pdf))
         embedded = list(reader.embedded_signatures)
         if not embedded:
             return SealReport(readable=True)

@@ -15,7 +15,7 @@ import logging
 from pathlib import Path
 
 import aiohttp
-from asn1crypto import x509
+from asn1crypto import tsp, x509
 from django.conf import settings
 from django.utils.translation import gettext as _
 from pyhanko.keys import load_certs_from_pemder
@@ -67,6 +67,18 @@ def trust_roots_from_file(path: str) -> list[x509.Certificate]:
 
 def _self_signed(certificate: x509.Certificate) -> bool:
     return bool(certificate.subject == certificate.issuer)
+
+
+class _CheckedTimeStamper(HTTPTimeStamper):  # type: ignore[misc]
+    """An answer that does not parse as a timestamp reply is the TSA's failure."""
+
+    async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
+        try:
+            response = await super().async_request_tsa_response(req)
+            response.native  # noqa: B018 - parses the whole answer now
+        except ValueError as exc:
+            raise TimestampRequestError("The timestamp server's answer does not parse") from exc
+        return response
 
 
 class Pkcs12Signer(Signer):
@@ -150,7 +162,7 @@ class Pkcs12Signer(Signer):
                 trust_roots=self.roots, allow_fetching=True, revocation_mode="hard-fail"
             ),
         )
-        timestamper = HTTPTimeStamper(self.tsa_url, timeout=self.timeout)
+        timestamper = _CheckedTimeStamper(self.tsa_url, timeout=self.timeout)
         try:
             writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
             output = signers.sign_pdf(writer, metadata, signer=self.signer, timestamper=timestamper)
