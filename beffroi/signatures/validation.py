@@ -40,6 +40,7 @@ class SignatureFinding:
     organisation: str
     signed_at: datetime.datetime | None  # from the timestamp token when there is one
     timestamped: bool
+    timestamp_authority: str
     intact: bool  # the signed bytes are unchanged and the signature is sound
     trusted: bool  # the chain leads to a trusted anchor and nothing is revoked
     revoked: bool
@@ -103,6 +104,7 @@ def _signature_finding(
         organisation=organisation,
         signed_at=timestamp.timestamp if timestamp is not None else status.signer_reported_dt,
         timestamped=timestamp_ok,
+        timestamp_authority=_names(timestamp.signing_cert)[0] if timestamp is not None else "",
         intact=status.intact and status.valid,
         trusted=status.trusted and not status.revoked,
         revoked=status.revoked,
@@ -123,6 +125,7 @@ def _timestamp_finding(
         organisation=organisation,
         signed_at=status.timestamp,
         timestamped=True,
+        timestamp_authority=signer,
         intact=status.intact and status.valid,
         trusted=status.trusted,
         revoked=status.revoked,
