@@ -30,7 +30,7 @@ from typing import Any
 
 from asn1crypto import pem
 from certomancer.integrations.animator import Animator, AnimatorArchStore
-from certomancer.registry import CertLabel, CertomancerConfig, PKIArchitecture
+from certomancer.registry import ArchLabel, CertLabel, CertomancerConfig, PKIArchitecture
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from werkzeug.serving import BaseWSGIServer, make_server
@@ -74,7 +74,7 @@ class LocalPki:
         loaded = CertomancerConfig(
             config, key_search_dir=str(self.folder), external_url_prefix=self.url_prefix
         )
-        return loaded.get_pki_arch(ARCH)
+        return loaded.get_pki_arch(ArchLabel(ARCH))
 
 
 def _iso(moment: datetime.datetime) -> str:
@@ -273,8 +273,22 @@ def local_pki_ensure(folder: Path, *, port: int, seal_name: str = DEFAULT_SEAL_N
     return local_pki_create(folder, port=port, seal_name=seal_name)
 
 
+def port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((HOST, port))
+        except OSError:
+            return False
+    return True
+
+
 def local_pki_server(pki: LocalPki) -> BaseWSGIServer:
-    """Certomancer's services (TSA, OCSP, CRLs, certificates) on 127.0.0.1, not started."""
+    """Certomancer's services (TSA, OCSP, CRLs, certificates) on 127.0.0.1, not
+    started. Raises ``OSError`` when the port is taken (Werkzeug itself
+    would end the process)."""
+    if not port_is_free(pki.port):
+        raise OSError(f"port {pki.port} is taken")
     architecture = pki.architecture()
     animator = Animator(
         AnimatorArchStore({architecture.arch_label: architecture}), with_web_ui=False

@@ -163,7 +163,10 @@ def _context(
     dss: DocumentSecurityStore | None, trust_roots: Sequence[x509.Certificate]
 ) -> ValidationContext:
     """Offline: only what the document carries, and revocation hard-fail."""
-    kwargs = {"trust_roots": list(trust_roots), "allow_fetching": False}
     if dss is None:
-        return ValidationContext(revocation_mode="hard-fail", **kwargs)
-    return dss.as_validation_context({**kwargs, "revocation_mode": "hard-fail"})
+        return ValidationContext(
+            trust_roots=list(trust_roots), allow_fetching=False, revocation_mode="hard-fail"
+        )
+    return dss.as_validation_context(
+        {"trust_roots": list(trust_roots), "allow_fetching": False, "revocation_mode": "hard-fail"}
+    )

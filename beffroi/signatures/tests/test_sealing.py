@@ -26,6 +26,7 @@ from beffroi.documents.services import file_read
 from beffroi.documents.tests.builders import certificate_case
 from beffroi.municipality.selectors import current_municipality
 from beffroi.signatures.base import SealError
+from beffroi.signatures.contrib.pkcs12.signer import trust_roots_from_file
 from beffroi.signatures.localpki import EXPIRED, REVOKED, LocalPki, free_port
 from beffroi.signatures.registry import seal_signer
 from beffroi.signatures.sealing import SEAL_FIELD, pdf_seal, pdf_seal_check
@@ -215,3 +216,12 @@ def test_the_agent_is_told_why_on_the_case_page(
     assert response.status_code == 400
     assert "service d’horodatage ne répond pas" in response.content.decode()
     assert not IssuedDocument.objects.filter(case=case).exists()
+
+
+def test_extra_trust_anchors_are_read_from_a_pem_file(local_pki: LocalPki, tmp_path: Path) -> None:
+    assert len(trust_roots_from_file(str(local_pki.root_file))) == 1
+    (tmp_path / "bad.pem").write_text("not a certificate")
+    with pytest.raises(SealError) as refusal:
+        trust_roots_from_file(str(tmp_path / "bad.pem"))
+    assert refusal.value.reason == "configuration"
+    assert trust_roots_from_file("") == []

@@ -15,10 +15,9 @@ import logging
 from pathlib import Path
 
 import aiohttp
-from asn1crypto import tsp, x509
+from asn1crypto import pem, tsp, x509
 from django.conf import settings
 from django.utils.translation import gettext as _
-from pyhanko.keys import load_certs_from_pemder
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.sign import fields, signers
@@ -60,7 +59,10 @@ def trust_roots_from_file(path: str) -> list[x509.Certificate]:
     if not path:
         return []
     try:
-        return list(load_certs_from_pemder([path]))
+        content = Path(path).read_bytes()
+        if not pem.detect(content):
+            return [x509.Certificate.load(content)]
+        return [x509.Certificate.load(der) for _kind, _headers, der in pem.unarmor(content, True)]
     except (OSError, ValueError) as exc:
         raise _configuration_error(f"SEAL_TRUST_ROOTS_FILE: {exc}") from exc
 
@@ -69,7 +71,7 @@ def _self_signed(certificate: x509.Certificate) -> bool:
     return bool(certificate.subject == certificate.issuer)
 
 
-class _CheckedTimeStamper(HTTPTimeStamper):  # type: ignore[misc]
+class _CheckedTimeStamper(HTTPTimeStamper):
     """An answer that does not parse as a timestamp reply is the TSA's failure."""
 
     async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
