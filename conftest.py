@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import os
 import shutil
 import tempfile
@@ -35,7 +36,13 @@ def local_pki() -> Iterator[LocalPki]:
     TSA) made for the run, its services on 127.0.0.1 only. Set in the
     environment too, for the servers the tests start as processes."""
     folder = Path(tempfile.mkdtemp(prefix="beffroi-pki-"))
-    pki = local_pki_create(folder / "pki", port=free_port())
+    # Valid from 2000 to 2099: tests travel in time (time_machine) and still seal.
+    pki = local_pki_create(
+        folder / "pki",
+        port=free_port(),
+        start=datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC),
+        seal_days=36500,
+    )
     values = {
         "SEAL_BACKEND": "pkcs12",
         "SEAL_PKCS12_FILE": str(pki.pkcs12_file()),

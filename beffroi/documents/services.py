@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
+from collections.abc import Callable
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -84,6 +86,22 @@ def _unused_verification_code() -> str:
             return code
 
 
+def _sealed_pdf(
+    *, document_id: str, municipality: Municipality, render: Callable[[], bytes]
+) -> bytes:
+    """The PDF ``render`` makes, sealed; ``DocumentNotSealed`` when the seal fails.
+
+    The seal is loaded first: a seal that cannot be loaded costs no rendering.
+    """
+    try:
+        signer = seal_signer()
+        return pdf_seal(pdf=render(), municipality=municipality, signer=signer)
+    except SealError as error:
+        raise DocumentNotSealed(
+            message=error.message, reason=error.reason, document_id=document_id
+        ) from error
+
+
 @transaction.atomic
 def document_issue(
     *,
@@ -111,31 +129,24 @@ def document_issue(
     (the PDF's bytes may stay in storage, unreferenced).
     """
     code = _unused_verification_code()
-    try:
-        signer = seal_signer()
-    except SealError as error:
-        raise DocumentNotSealed(
-            message=error.message, reason=error.reason, document_id=document_id
-        ) from error
     # Rendered and sealed before any write, so the rows that follow are
     # written (and locked) only for the few milliseconds the transaction
     # still lasts.
-    rendered = render_issued_document_pdf(
-        title=title,
-        body=body,
-        reference=reference,
-        issued_at=issued_at,
-        service=service,
+    pdf = _sealed_pdf(
+        document_id=document_id,
         municipality=municipality,
-        verification_code=code,
-        sealed=True,
+        render=functools.partial(
+            render_issued_document_pdf,
+            title=title,
+            body=body,
+            reference=reference,
+            issued_at=issued_at,
+            service=service,
+            municipality=municipality,
+            verification_code=code,
+            sealed=True,
+        ),
     )
-    try:
-        pdf = pdf_seal(pdf=rendered, municipality=municipality, signer=signer)
-    except SealError as error:
-        raise DocumentNotSealed(
-            message=error.message, reason=error.reason, document_id=document_id
-        ) from error
     stored = file_store(content=pdf, kind="pdf")
     issued = IssuedDocument.objects.create(
         case_id=case_id,

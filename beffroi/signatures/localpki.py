@@ -132,17 +132,18 @@ def _ca_spec(issuer: str, validity: dict[str, str], *, crl_repo: str | None) -> 
     return {"issuer": issuer, "validity": validity, "extensions": extensions}
 
 
-def _certificates(now: datetime.datetime) -> dict[str, Any]:
-    long = _validity(now - datetime.timedelta(days=1000), 6000)
+def _certificates(start: datetime.datetime, seal_days: int) -> dict[str, Any]:
+    # The authorities outlive every seal they issue.
+    long = _validity(start - datetime.timedelta(days=1000), seal_days + 3000)
     tsa = _ca_spec("root", long, crl_repo="root")
     tsa["extensions"] = [
         _key_usage("digital_signature"),
         {"id": "extended_key_usage", "critical": True, "value": ["time_stamping"]},
         tsa["extensions"][2],
     ]
-    revoked = _seal_spec(_validity(now - datetime.timedelta(days=10), 1000))
+    revoked = _seal_spec(_validity(start, seal_days))
     revoked["revocation"] = {
-        "revoked-since": _iso(now - datetime.timedelta(days=1)),
+        "revoked-since": _iso(start + datetime.timedelta(hours=1)),
         "reason": "key_compromise",
     }
     return {
@@ -154,13 +155,13 @@ def _certificates(now: datetime.datetime) -> dict[str, Any]:
             "profiles": ["ocsp-responder"],
         },
         "tsa": tsa,
-        GOOD: _seal_spec(_validity(now - datetime.timedelta(days=1), 3 * 365)),
+        GOOD: _seal_spec(_validity(start, seal_days)),
         REVOKED: revoked,
-        EXPIRED: _seal_spec(_validity(now - datetime.timedelta(days=800), 365)),
+        EXPIRED: _seal_spec(_validity(start - datetime.timedelta(days=800), 365)),
     }
 
 
-def _config(seal_name: str, now: datetime.datetime) -> dict[str, Any]:
+def _config(seal_name: str, start: datetime.datetime, seal_days: int) -> dict[str, Any]:
     labels = (*INFRASTRUCTURE, *SEALS)
     return {
         "keysets": {ARCH: {"keys": {label: {"path": f"{label}.key.pem"} for label in labels}}},
@@ -177,7 +178,7 @@ def _config(seal_name: str, now: datetime.datetime) -> dict[str, Any]:
                     REVOKED: {"common-name": f"{seal_name} (révoqué)"},
                     EXPIRED: {"common-name": f"{seal_name} (expiré)"},
                 },
-                "certs": _certificates(now),
+                "certs": _certificates(start, seal_days),
                 "services": {
                     "ocsp": {
                         "interm": {
@@ -227,8 +228,19 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def local_pki_create(folder: Path, *, port: int, seal_name: str = DEFAULT_SEAL_NAME) -> LocalPki:
+def local_pki_create(
+    folder: Path,
+    *,
+    port: int,
+    seal_name: str = DEFAULT_SEAL_NAME,
+    start: datetime.datetime | None = None,
+    seal_days: int = 3 * 365,
+) -> LocalPki:
     """Create a PKI in ``folder`` (which must not exist), whose services answer on ``port``.
+
+    The seals are valid from ``start`` (yesterday by default) for
+    ``seal_days``; the tests' PKI starts long ago and lasts long, so that
+    tests that travel in time still seal.
 
     Built in a folder beside it and renamed at the end: a process that
     finds the folder finds it whole.
@@ -236,9 +248,10 @@ def local_pki_create(folder: Path, *, port: int, seal_name: str = DEFAULT_SEAL_N
     folder.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
     try:
-        now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
+        yesterday = datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=1)
+        config = _config(seal_name, (start or yesterday).replace(microsecond=0), seal_days)
         (building / "certomancer.json").write_text(
-            json.dumps(_config(seal_name, now), ensure_ascii=False, indent=1), encoding="utf-8"
+            json.dumps(config, ensure_ascii=False, indent=1), encoding="utf-8"
         )
         _write_keys(building, (*INFRASTRUCTURE, *SEALS))
         (building / METADATA).write_text(json.dumps({"port": port}), encoding="utf-8")
