@@ -7,7 +7,8 @@
 #            + Java for the Nu Html Checker (vnu, from npm)
 #            + Dovecot (a real IMAP server the mail register's tests start)
 #            + Redis (the shared cache's tests start their own server)
-#            + poppler-utils (pdfsig checks the seal of issued documents).
+#            + poppler-utils (pdfsig checks the seal of issued documents)
+#            + SoftHSM2 (the PKCS#11 token of the seal's tests).
 #   test and bench also build the production server (uWSGI, compiled at
 #            install): a C compiler and the Python headers.
 #   bench:   runtime + wrk, the HTTP load generator of the benchmarks, and
@@ -44,6 +45,7 @@ if [ "$profile" = "test" ]; then
   need dovecot-imapd test -x /usr/lib/dovecot/imap
   need redis-server command -v redis-server
   need poppler-utils command -v pdfsig
+  need softhsm2 test -f /usr/lib/softhsm/libsofthsm2.so
 fi
 if [ "$profile" = "bench" ]; then
   need wrk command -v wrk

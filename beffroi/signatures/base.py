@@ -30,6 +30,7 @@ CERTIFICATE_INVALID = "certificate_invalid"
 CERTIFICATE_EXPIRED = "certificate_expired"
 VALIDATION_DATA_UNAVAILABLE = "validation_data_unavailable"
 NOT_A_PDF = "not_a_pdf"
+PIN_REFUSED = "pin_refused"
 
 
 @dataclass(frozen=True)

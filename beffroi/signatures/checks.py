@@ -24,7 +24,8 @@ def seal_check(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
     """Documents issued with the demo's seal would claim a seal anyone can make:
     its key lies unencrypted in the demo's folder and its CA is trusted by no one."""
     demo_folder = Path(settings.DEMO_PKI_DIR)
-    if settings.SEAL_BACKEND == "demo" or _inside(settings.SEAL_PKCS12_FILE, demo_folder):
+    demo_files = (settings.SEAL_PKCS12_FILE, settings.SEAL_CERTIFICATE_FILE)
+    if settings.SEAL_BACKEND == "demo" or any(_inside(f, demo_folder) for f in demo_files if f):
         return [
             Error(
                 "The documents would be sealed with the demo's seal (« Ville de Tournai — "

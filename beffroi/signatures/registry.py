@@ -21,6 +21,7 @@ from beffroi.signatures.base import CONFIGURATION, SealError, Signer
 
 BACKENDS: dict[str, str] = {
     "pkcs12": "beffroi.signatures.contrib.pkcs12.signer.pkcs12_signer",
+    "pkcs11": "beffroi.signatures.contrib.pkcs11.signer.pkcs11_signer",
     "demo": "beffroi.signatures.contrib.demo.signer.demo_signer",
 }
 
@@ -37,6 +38,11 @@ def _settings_key() -> tuple[str, ...]:
         settings.SEAL_TRUST_ROOTS_FILE,
         str(settings.DEMO_PKI_DIR),
         str(settings.SEAL_TIMEOUT_SECONDS),
+        settings.SEAL_PKCS11_MODULE,
+        settings.SEAL_PKCS11_TOKEN_LABEL,
+        settings.SEAL_PKCS11_PIN,
+        settings.SEAL_PKCS11_KEY_LABEL,
+        settings.SEAL_CERTIFICATE_FILE,
     )
 
 

@@ -26,8 +26,8 @@ from beffroi.documents.services import file_read
 from beffroi.documents.tests.builders import certificate_case
 from beffroi.municipality.selectors import current_municipality
 from beffroi.signatures.base import SealError
-from beffroi.signatures.contrib.pkcs12.signer import trust_roots_from_file
 from beffroi.signatures.localpki import EXPIRED, REVOKED, LocalPki, free_port
+from beffroi.signatures.pades import trust_roots_from_file
 from beffroi.signatures.registry import seal_signer
 from beffroi.signatures.sealing import SEAL_FIELD, pdf_seal, pdf_seal_check
 from beffroi.signatures.tests.helpers import (
