@@ -156,7 +156,8 @@ class VerificationTests(TestCase):
     def test_the_detail_page_says_who_sealed_the_document_and_when(self) -> None:
         text = _text(self.client.get(f"/verifier/{self.code}/"))
         assert (
-            "Ce document porte le cachet électronique de Ville de Tournai — démonstration" in text
+            "Ce document porte un cachet électronique valable au nom de « Ville de Tournai — "
+            "démonstration »" in text
         )
         assert "Scellé le" in text
         assert "horodatage de Ville de Tournai — démonstration — horodatage" in text
@@ -166,7 +167,7 @@ class VerificationTests(TestCase):
     def test_the_uploaded_issued_pdf_shows_its_valid_seal(self) -> None:
         text = _text(self._upload(self.pdf))
         assert "Ce fichier est exactement celui que la Ville de Tournai a délivré." in text
-        assert "porte le cachet électronique de Ville de Tournai — démonstration" in text
+        assert "porte un cachet électronique valable au nom de « Ville de Tournai" in text
 
     def test_an_altered_pdf_is_reported_signed_but_not_valid_and_claims_no_seal(self) -> None:
         text = _text(self._upload(one_byte_altered(self.pdf)))
