@@ -11,6 +11,7 @@ signer and hands it to ``PadesSigner``.
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 import logging
 from pathlib import Path
@@ -38,6 +39,7 @@ from beffroi.signatures.base import (
     SignatureRequest,
     Signer,
 )
+from beffroi.signatures.eventloop import outside_any_event_loop
 
 logger = logging.getLogger(__name__)
 
@@ -147,7 +149,11 @@ class PadesSigner(Signer):
         timestamper = _CheckedTimeStamper(self.tsa_url, timeout=self.timeout)
         try:
             writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-            output = signers.sign_pdf(writer, metadata, signer=self.signer, timestamper=timestamper)
+            output = outside_any_event_loop(
+                functools.partial(
+                    signers.sign_pdf, writer, metadata, signer=self.signer, timestamper=timestamper
+                )
+            )
         except TimestampRequestError as exc:
             raise _timestamp_unavailable(exc) from exc
         except SigningError as exc:

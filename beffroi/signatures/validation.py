@@ -27,6 +27,8 @@ from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import DocumentTimestampStatus, PdfSignatureStatus
 from pyhanko_certvalidator import ValidationContext
 
+from beffroi.signatures.eventloop import outside_any_event_loop
+
 logger = logging.getLogger(__name__)
 
 
@@ -136,6 +138,10 @@ def _timestamp_finding(
 
 def pdf_signatures_check(pdf: bytes, *, trust_roots: Sequence[x509.Certificate]) -> SealReport:
     """The signatures of ``pdf``, validated offline against ``trust_roots``."""
+    return outside_any_event_loop(lambda: _check(pdf, trust_roots))
+
+
+def _check(pdf: bytes, trust_roots: Sequence[x509.Certificate]) -> SealReport:
     try:
         reader = PdfFileReader(io.BytesIO(pdf))
         embedded = list(reader.embedded_signatures)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 
 import pikepdf
@@ -35,3 +36,16 @@ def test_an_unsigned_pdf_is_readable_and_unsigned() -> None:
     report = pdf_seal_check(unsigned.getvalue())
     assert report.readable
     assert not report.signed
+
+
+def test_a_thread_running_an_event_loop_still_validates() -> None:
+    """Playwright's sync API (browser tests) runs a loop in the test's thread."""
+    unsigned = io.BytesIO()
+    with pikepdf.new() as document:
+        document.add_blank_page()
+        document.save(unsigned)
+
+    async def inside_a_loop() -> bool:
+        return pdf_seal_check(unsigned.getvalue()).readable
+
+    assert asyncio.run(inside_a_loop())
