@@ -33,7 +33,7 @@ from certomancer.integrations.animator import Animator, AnimatorArchStore
 from certomancer.registry import ArchLabel, CertLabel, CertomancerConfig, PKIArchitecture
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 ARCH = "beffroi"
 HOST = "127.0.0.1"
@@ -286,6 +286,13 @@ def local_pki_ensure(folder: Path, *, port: int, seal_name: str = DEFAULT_SEAL_N
     return local_pki_create(folder, port=port, seal_name=seal_name)
 
 
+class QuietRequestHandler(WSGIRequestHandler):
+    """No line per request: a document's seal makes five of them."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        return None
+
+
 def port_is_free(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -306,7 +313,7 @@ def local_pki_server(pki: LocalPki) -> BaseWSGIServer:
     animator = Animator(
         AnimatorArchStore({architecture.arch_label: architecture}), with_web_ui=False
     )
-    return make_server(HOST, pki.port, animator, threaded=True)
+    return make_server(HOST, pki.port, animator, threaded=True, request_handler=QuietRequestHandler)
 
 
 @contextmanager
