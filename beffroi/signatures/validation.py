@@ -54,6 +54,9 @@ class SignatureFinding:
 class SealReport:
     readable: bool
     findings: tuple[SignatureFinding, ...] = field(default=())
+    # Bytes after the file's last end-of-file marker: a change that no
+    # revision records (what the signatures cover is still intact).
+    extended_after: bool = False
 
     @property
     def signatures(self) -> tuple[SignatureFinding, ...]:
@@ -69,8 +72,13 @@ class SealReport:
 
     @property
     def valid(self) -> bool:
-        """Signed, and every signature and document timestamp holds."""
-        return self.readable and self.signed and all(f.valid for f in self.findings)
+        """Signed, every signature and document timestamp holds, nothing added after."""
+        return (
+            self.readable
+            and self.signed
+            and all(f.valid for f in self.findings)
+            and not self.extended_after
+        )
 
     @property
     def seal(self) -> SignatureFinding | None:
@@ -162,7 +170,8 @@ def _check(pdf: bytes, trust_roots: Sequence[x509.Certificate]) -> SealReport:
     except Exception:  # any bytes at all: a report, never an error page
         logger.info("A PDF's signatures could not be read", exc_info=True)
         return SealReport(readable=False)
-    return SealReport(readable=True, findings=tuple(findings))
+    extended = not pdf.rstrip().endswith(b"%%EOF")
+    return SealReport(readable=True, findings=tuple(findings), extended_after=extended)
 
 
 def _context(

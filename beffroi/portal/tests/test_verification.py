@@ -175,6 +175,11 @@ class VerificationTests(TestCase):
         assert "le contenu a été modifié après la signature" in text
         assert "cachet" not in text.lower()
 
+    def test_bytes_added_after_the_seal_make_it_not_valid(self) -> None:
+        text = _text(self._upload(self.pdf + b"\n% modified\n"))
+        assert "le fichier a été complété ou modifié après la signature" in text
+        assert "cachet" not in text.lower()
+
     def test_any_unsigned_pdf_gets_a_plain_report(self) -> None:
         unsigned = io.BytesIO()
         with pikepdf.new() as document:
