@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -7,6 +9,14 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+from beffroi.signatures.localpki import (
+    PASSPHRASE,
+    LocalPki,
+    free_port,
+    local_pki_create,
+    local_pki_serving,
+)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -17,6 +27,42 @@ def _media_in_a_temporary_folder() -> Iterator[Path]:
     settings.MEDIA_ROOT = folder
     yield folder
     settings.MEDIA_ROOT = previous
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def local_pki() -> Iterator[LocalPki]:
+    """The city's seal in the tests: a certomancer PKI (CA, seal, OCSP, CRLs,
+    TSA) made for the run, its services on 127.0.0.1 only. Set in the
+    environment too, for the servers the tests start as processes."""
+    folder = Path(tempfile.mkdtemp(prefix="beffroi-pki-"))
+    # Valid from 2000 to 2099: tests travel in time (time_machine) and still seal.
+    pki = local_pki_create(
+        folder / "pki",
+        port=free_port(),
+        start=datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC),
+        seal_days=36500,
+    )
+    values = {
+        "SEAL_BACKEND": "pkcs12",
+        "SEAL_PKCS12_FILE": str(pki.pkcs12_file()),
+        "SEAL_PKCS12_PASSPHRASE": PASSPHRASE,
+        "TSA_URL": pki.tsa_url,
+    }
+    previous = {name: getattr(settings, name) for name in values}
+    previous_env = {name: os.environ.get(name) for name in values}
+    with local_pki_serving(pki):
+        for name, value in values.items():
+            setattr(settings, name, value)
+            os.environ[name] = value
+        yield pki
+        for name, value in previous.items():
+            setattr(settings, name, value)
+        for name, old in previous_env.items():
+            if old is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = old
     shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "beffroi.accounts",
     "beffroi.catalogue",
     "beffroi.organisations",
+    "beffroi.signatures",
     "beffroi.documents",
     "beffroi.cases",
     "beffroi.college",
@@ -243,6 +244,28 @@ JOURNAL_ROOTS_STORE = env_str("JOURNAL_ROOTS_STORE", "beffroi.audit.rootstore.Js
 JOURNAL_ROOTS_DIR = Path(env_str("JOURNAL_ROOTS_DIR", str(DATA_DIR / "journal-roots")))
 # How often the worker seals new events (seconds; the scheduler's tick at most).
 JOURNAL_SEAL_SECONDS = env_int("JOURNAL_SEAL_SECONDS", 5)
+
+# --- The city's seal on issued documents (beffroi.signatures) --------------------
+# "pkcs12": the key and its chain in a PKCS#12 file, "pkcs11": in a token
+# or an HSM; with a timestamping authority over HTTP (docs/operations.md). "demo": a local PKI created under
+# DEMO_PKI_DIR at first use, its services on 127.0.0.1:DEMO_PKI_PORT (check
+# --deploy refuses it).
+SEAL_BACKEND = env_str("SEAL_BACKEND", "demo" if DEBUG or DEMO_MODE else "pkcs12")
+SEAL_PKCS12_FILE = env_str("SEAL_PKCS12_FILE")
+SEAL_PKCS12_PASSPHRASE = env_str("SEAL_PKCS12_PASSPHRASE")
+TSA_URL = env_str("TSA_URL")
+# "pkcs11": the key in a token or an HSM, its certificate and chain in a PEM file.
+SEAL_PKCS11_MODULE = env_str("SEAL_PKCS11_MODULE")
+SEAL_PKCS11_TOKEN_LABEL = env_str("SEAL_PKCS11_TOKEN_LABEL")
+SEAL_PKCS11_PIN = env_str("SEAL_PKCS11_PIN")
+SEAL_PKCS11_KEY_LABEL = env_str("SEAL_PKCS11_KEY_LABEL")
+SEAL_CERTIFICATE_FILE = env_str("SEAL_CERTIFICATE_FILE")
+# More trust anchors for the verification page (PEM), e.g. a former seal's CA.
+SEAL_TRUST_ROOTS_FILE = env_str("SEAL_TRUST_ROOTS_FILE")
+# For each request to the TSA, the OCSP responder and the CRLs (seconds).
+SEAL_TIMEOUT_SECONDS = env_int("SEAL_TIMEOUT_SECONDS", 10)
+DEMO_PKI_DIR = Path(env_str("DEMO_PKI_DIR", str(DATA_DIR / "demo-pki")))
+DEMO_PKI_PORT = env_int("DEMO_PKI_PORT", 8001)
 
 # --- Accounts -----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -28,3 +28,7 @@ BEFFROI_REVISIONS_FRESH_MS = 0
 # folder replaces them (beffroi/audit/tests).
 JOURNAL_KEY = "tests-only-journal-key-0123456789"
 JOURNAL_ROOTS_DIR = DATA_DIR / "test-journal-roots"
+# The seal: the tests' local PKI (certomancer on 127.0.0.1), whose files and
+# TSA the session fixture of conftest.py sets (SEAL_PKCS12_FILE, TSA_URL).
+SEAL_BACKEND = "pkcs12"
+SEAL_TIMEOUT_SECONDS = 5

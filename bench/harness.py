@@ -16,11 +16,18 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from beffroi.signatures.localpki import (
+    PASSPHRASE,
+    free_port,
+    local_pki_create,
+    local_pki_server,
+)
 from beffroi.testing.servers import production_server as start_production_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,6 +74,23 @@ def postgres_database(name: str, *, keep: bool = False) -> str:
     return f"{base}/{name}"
 
 
+def _seal_from_a_local_pki(folder: Path) -> None:
+    """Documents are sealed as in production: a local PKI's seal and TSA,
+    served from this process for its whole life (the servers it starts
+    inherit the settings)."""
+    pki = local_pki_create(folder / "pki", port=free_port())
+    server = local_pki_server(pki)
+    threading.Thread(target=server.serve_forever, name="bench-pki", daemon=True).start()
+    os.environ.update(
+        {
+            "SEAL_BACKEND": "pkcs12",
+            "SEAL_PKCS12_FILE": str(pki.pkcs12_file()),
+            "SEAL_PKCS12_PASSPHRASE": PASSPHRASE,
+            "TSA_URL": pki.tsa_url,
+        }
+    )
+
+
 def installation(*, database: str = "sqlite", keep: str | None = None) -> Path:
     """Point Beffroi's settings at a fresh folder (and database); return the folder.
 
@@ -89,6 +113,7 @@ def installation(*, database: str = "sqlite", keep: str | None = None) -> Path:
         }
     )
     os.environ.pop("DATABASE_URL", None)
+    _seal_from_a_local_pki(folder)
     if database == "postgresql":
         os.environ["DATABASE_URL"] = postgres_database(
             keep or f"beffroi_bench_{os.getpid()}", keep=keep is not None

@@ -6,7 +6,9 @@
 #   test:    runtime + Chromium for browser tests + Node.js/npm for axe-core
 #            + Java for the Nu Html Checker (vnu, from npm)
 #            + Dovecot (a real IMAP server the mail register's tests start)
-#            + Redis (the shared cache's tests start their own server).
+#            + Redis (the shared cache's tests start their own server)
+#            + poppler-utils (pdfsig checks the seal of issued documents)
+#            + SoftHSM2 (the PKCS#11 token of the seal's tests).
 #   test and bench also build the production server (uWSGI, compiled at
 #            install): a C compiler and the Python headers.
 #   bench:   runtime + wrk, the HTTP load generator of the benchmarks, and
@@ -42,6 +44,8 @@ if [ "$profile" = "test" ]; then
   need default-jre-headless command -v java
   need dovecot-imapd test -x /usr/lib/dovecot/imap
   need redis-server command -v redis-server
+  need poppler-utils command -v pdfsig
+  need softhsm2 test -f /usr/lib/softhsm/libsofthsm2.so
 fi
 if [ "$profile" = "bench" ]; then
   need wrk command -v wrk

@@ -43,7 +43,11 @@ from beffroi.cases.workflow import (
 from beffroi.catalogue.models import Procedure
 from beffroi.catalogue.selectors import version_number
 from beffroi.core.text import fold
-from beffroi.documents.services import file_store
+from beffroi.documents.services import (
+    DocumentNotSealed,
+    document_seal_failure_record,
+    file_store,
+)
 from beffroi.municipality.models import Service
 from beffroi.municipality.selectors import is_member
 
@@ -471,7 +475,6 @@ def _locked(case: Case, expected_lock_version: int | None) -> Case:
     return fresh
 
 
-@transaction.atomic
 def case_transition(
     *,
     actor: Actor,
@@ -485,7 +488,36 @@ def case_transition(
 
     ``as_authority``: the actor records a decision taken by an authority
     (the College) rather than by their own role in the service.
+
+    A document the transition issues that cannot be sealed refuses the
+    whole transition (``TransitionRefused`` with the reason in French):
+    nothing of it is kept, and the failure is journaled after the rollback
+    (inside a caller's own transaction, that journal line goes with it).
     """
+    try:
+        return _case_transition(
+            actor=actor,
+            case=case,
+            transition_id=transition_id,
+            comment=comment,
+            expected_lock_version=expected_lock_version,
+            as_authority=as_authority,
+        )
+    except DocumentNotSealed as failure:
+        document_seal_failure_record(actor=actor, case_id=case.pk, failure=failure)
+        raise TransitionRefused(failure.message) from failure
+
+
+@transaction.atomic
+def _case_transition(
+    *,
+    actor: Actor,
+    case: Case,
+    transition_id: str,
+    comment: str,
+    expected_lock_version: int | None,
+    as_authority: bool,
+) -> Case:
     case = _locked(case, expected_lock_version)
     transition = case.spec.transitions.get(transition_id)
     allowed = {t["id"] for t in transitions_available(case, None if as_authority else actor)}

@@ -49,6 +49,9 @@ class IssuedDocument(models.Model):
     )
     revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
     revoked_reason = models.CharField(_("motif de la révocation"), max_length=300, blank=True)
+    # Sealed with the city's seal (PAdES, beffroi.signatures): the stored file
+    # is the sealed one. Documents issued before seals existed are not.
+    sealed = models.BooleanField(_("scellé"), default=False)
 
     class Meta:
         ordering = ["-issued_at"]

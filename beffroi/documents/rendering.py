@@ -143,11 +143,13 @@ def render_issued_document_pdf(
     service: Service,
     municipality: Municipality,
     verification_code: str,
+    sealed: bool = False,
 ) -> bytes:
     """The PDF/A bytes of one document in the city's letterhead.
 
     ``body`` is HTML the caller rendered (and escaped) from the procedure's
-    template; it is placed as is.
+    template; it is placed as is. ``sealed``: the PDF is sealed before it is
+    issued, and says so (it is never issued otherwise).
     """
     url = verification_url(verification_code)
     issued_at_local = timezone.localtime(issued_at)
@@ -173,6 +175,7 @@ def render_issued_document_pdf(
                 "qr": _qr_data_uri(url),
                 "verification_url": url,
                 "code_display": format_verification_code(verification_code),
+                "sealed": sealed,
             },
         )
     renderer = _renderer()

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
+from collections.abc import Callable
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -15,6 +17,9 @@ from beffroi.documents.models import IssuedDocument, StoredFile
 from beffroi.documents.rendering import render_issued_document_pdf
 from beffroi.documents.sniff import sniff_kind
 from beffroi.municipality.models import Municipality, Service
+from beffroi.signatures.base import SealError
+from beffroi.signatures.registry import seal_signer
+from beffroi.signatures.sealing import pdf_seal
 
 
 class UnknownFileKind(ValueError):
@@ -59,6 +64,17 @@ def file_read(stored: StoredFile) -> bytes:
         return bytes(handle.read())
 
 
+class DocumentNotSealed(Exception):
+    """The document could not be sealed, so it was not issued. ``message``
+    says why in French, for the agent; ``reason`` is the journal's code."""
+
+    def __init__(self, *, message: str, reason: str, document_id: str) -> None:
+        super().__init__(f"{document_id}: {reason}")
+        self.message = message
+        self.reason = reason
+        self.document_id = document_id
+
+
 class DocumentAlreadyRevoked(ValueError):
     """The document was revoked already; a revocation is never changed."""
 
@@ -68,6 +84,22 @@ def _unused_verification_code() -> str:
         code = new_verification_code()
         if not IssuedDocument.objects.filter(verification_code=code).exists():
             return code
+
+
+def _sealed_pdf(
+    *, document_id: str, municipality: Municipality, render: Callable[[], bytes]
+) -> bytes:
+    """The PDF ``render`` makes, sealed; ``DocumentNotSealed`` when the seal fails.
+
+    The seal is loaded first: a seal that cannot be loaded costs no rendering.
+    """
+    try:
+        signer = seal_signer()
+        return pdf_seal(pdf=render(), municipality=municipality, signer=signer)
+    except SealError as error:
+        raise DocumentNotSealed(
+            message=error.message, reason=error.reason, document_id=document_id
+        ) from error
 
 
 @transaction.atomic
@@ -87,20 +119,33 @@ def document_issue(
     """Render ``body`` as a PDF/A in the city's letterhead, keep it, and
     record it as issued with its own verification code.
 
+    The PDF is sealed with the city's seal (PAdES B-LTA) before it is kept:
+    the stored file, and its SHA-256, are the sealed ones. A seal that fails
+    (TSA down, certificate revoked or expired) raises ``DocumentNotSealed``
+    and nothing is issued; the caller journals it once its transaction has
+    rolled back (``document_seal_failure_record``).
+
     Runs in the caller's transaction: if it rolls back, nothing is issued
     (the PDF's bytes may stay in storage, unreferenced).
     """
     code = _unused_verification_code()
-    # Rendered before any write, so the rows that follow are written (and
-    # locked) only for the few milliseconds the transaction still lasts.
-    pdf = render_issued_document_pdf(
-        title=title,
-        body=body,
-        reference=reference,
-        issued_at=issued_at,
-        service=service,
+    # Rendered and sealed before any write, so the rows that follow are
+    # written (and locked) only for the few milliseconds the transaction
+    # still lasts.
+    pdf = _sealed_pdf(
+        document_id=document_id,
         municipality=municipality,
-        verification_code=code,
+        render=functools.partial(
+            render_issued_document_pdf,
+            title=title,
+            body=body,
+            reference=reference,
+            issued_at=issued_at,
+            service=service,
+            municipality=municipality,
+            verification_code=code,
+            sealed=True,
+        ),
     )
     stored = file_store(content=pdf, kind="pdf")
     issued = IssuedDocument.objects.create(
@@ -113,6 +158,7 @@ def document_issue(
         service=service,
         issued_at=issued_at,
         issued_by=actor_user(actor),
+        sealed=True,
     )
     audit_event_record(
         actor=actor,
@@ -121,6 +167,20 @@ def document_issue(
         data={"case_id": case_id, "document_id": document_id, "sha256": stored.sha256},
     )
     return issued
+
+
+@transaction.atomic
+def document_seal_failure_record(*, actor: Actor, case_id: int, failure: DocumentNotSealed) -> None:
+    """Journal a document that was not issued because its seal failed.
+
+    Called once the transaction that tried to issue it has rolled back.
+    """
+    audit_event_record(
+        actor=actor,
+        action="document.seal_failed",
+        target=("cases.case", case_id),
+        data={"case_id": case_id, "document_id": failure.document_id, "reason": failure.reason},
+    )
 
 
 @transaction.atomic

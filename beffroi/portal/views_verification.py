@@ -23,12 +23,15 @@ from beffroi.documents.codes import (
 )
 from beffroi.documents.models import IssuedDocument
 from beffroi.documents.selectors import issued_document_by_code, issued_document_by_sha256
+from beffroi.documents.services import file_read
 from beffroi.documents.uploads import SizeCappedUploadHandler
 from beffroi.portal.forms_verification import (
     MAX_PDF_BYTES,
     VerificationCodeForm,
     VerificationUploadForm,
 )
+from beffroi.signatures.sealing import pdf_seal_check
+from beffroi.signatures.validation import SealReport
 
 # Lookups (by code or by file) per client address: enough for someone
 # checking a pile of documents, too few to hash files for someone else.
@@ -63,6 +66,11 @@ def _facts(issued: IssuedDocument) -> dict[str, Any]:
     }
 
 
+def _seal(report: SealReport) -> dict[str, Any]:
+    """What the page says of a file's signatures; ``sealed`` only for a valid seal."""
+    return {"report": report, "seal": report.seal, "sealed": report.valid}
+
+
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
 def verification(request: HttpRequest) -> HttpResponse:
@@ -87,6 +95,8 @@ def _verification(request: HttpRequest) -> HttpResponse:
             sha256 = upload_form.cleaned_data["sha256"]
             issued = issued_document_by_sha256(sha256)
             context.update(checked=True, uploaded_sha256=sha256)
+            # Within the form's size limit: read whole to validate its signatures.
+            context.update(_seal(pdf_seal_check(upload_form.cleaned_data["document"].read())))
             if issued is not None:
                 context.update(_facts(issued))
     elif code_form.is_valid():
@@ -112,6 +122,7 @@ def verification_detail(request: HttpRequest, code: str) -> HttpResponse:
             {"nav": "verification", "code_form": code_form},
             status=404,
         )
-    return render(
-        request, "portal/verification/detail.html", {"nav": "verification", **_facts(issued)}
-    )
+    context = {"nav": "verification", **_facts(issued)}
+    if issued.sealed:
+        context.update(_seal(pdf_seal_check(file_read(issued.file))))
+    return render(request, "portal/verification/detail.html", context)

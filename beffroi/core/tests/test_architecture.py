@@ -20,7 +20,7 @@ PACKAGE = ROOT / "beffroi"
 LAYERS: list[list[str]] = [
     ["__init__", "env", "settings", "settings_test", "urls", "wsgi", "core"],
     ["audit", "municipality", "accounts", "notifications"],
-    ["documents"],
+    ["signatures", "documents"],
     ["catalogue"],
     ["cases"],
     ["organisations", "college", "agenda", "mail", "payments"],

@@ -8,7 +8,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 
 
-# What production sets (docs/operations.md); a test takes one away.
+# What production sets (docs/operations.md); a test takes one away. The
+# seal (SEAL_PKCS12_FILE, SEAL_PKCS12_PASSPHRASE, TSA_URL) is the tests'
+# local PKI, which conftest.py puts in the environment.
 PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "beffroi.settings",
     "SECRET_KEY": "k" * 20 + "-production-secret-9f8e7d6c5b4a3210zyxwvu",
@@ -75,3 +77,31 @@ def test_production_keeping_emails_in_the_demo_mailbox_is_an_error() -> None:
     result = deploy_check(EMAIL_BACKEND="beffroi.notifications.backends.DemoMailboxBackend")
     assert result.returncode != 0
     assert "beffroi.E003" in result.stdout + result.stderr
+
+
+def test_production_with_the_demo_seal_is_an_error() -> None:
+    result = deploy_check(SEAL_BACKEND="demo")
+    assert result.returncode != 0
+    assert "beffroi.E020" in result.stdout + result.stderr
+
+
+def test_production_with_a_seal_file_of_the_demo_pki_is_an_error(tmp_path: Path) -> None:
+    demo = tmp_path / "demo-pki"
+    demo.mkdir()
+    (demo / "seal.p12").write_bytes(b"")
+    result = deploy_check(DEMO_PKI_DIR=str(demo), SEAL_PKCS12_FILE=str(demo / "seal.p12"))
+    assert result.returncode != 0
+    assert "beffroi.E020" in result.stdout + result.stderr
+
+
+def test_production_without_a_seal_is_an_error() -> None:
+    result = deploy_check(without=("SEAL_PKCS12_FILE",))
+    assert result.returncode != 0
+    assert "beffroi.E021" in result.stdout + result.stderr
+    assert "SEAL_PKCS12_FILE" in result.stdout + result.stderr
+
+
+def test_production_with_a_wrong_seal_passphrase_is_an_error() -> None:
+    result = deploy_check(SEAL_PKCS12_PASSPHRASE="not the passphrase")
+    assert result.returncode != 0
+    assert "beffroi.E021" in result.stdout + result.stderr

@@ -39,6 +39,12 @@ class VerificationJourneyTests(BrowserTestCase):
         assert page.get_by_role(
             "heading", name="Ce document est authentique et valable"
         ).is_visible()
+        # The seal, validated: who sealed it, when, its chain and its integrity.
+        assert page.get_by_role("heading", name="Signature numérique du fichier").is_visible()
+        assert page.get_by_text("Ville de Tournai — démonstration", exact=True).is_visible()
+        assert page.get_by_text(
+            "Intacte : le contenu est exactement celui qui a été scellé."
+        ).is_visible()
 
         self.submit(page.get_by_role("link", name="Vérifier qu’un fichier PDF est bien celui-ci"))
         page.get_by_label("Le document PDF").set_input_files(

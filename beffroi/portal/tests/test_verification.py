@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 
+import pikepdf
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, TestCase
 from PIL import Image
@@ -19,6 +20,7 @@ from beffroi.documents.services import file_read
 from beffroi.documents.tests.builders import ANSWERS, certificate_case
 from beffroi.portal.forms_verification import MAX_PDF_BYTES
 from beffroi.portal.views_verification import RATE_LIMIT
+from beffroi.signatures.tests.helpers import one_byte_altered
 from beffroi.testing.personas import create_world
 
 
@@ -149,6 +151,51 @@ class VerificationTests(TestCase):
         # A change appended to the end (an "incremental update") is a change too.
         response = self._upload(self.pdf + b"\n% modified\n")
         assert "ou il a été modifié depuis sa délivrance" in _text(response)
+
+    # -- the seal ------------------------------------------------------------------
+    def test_the_detail_page_says_who_sealed_the_document_and_when(self) -> None:
+        text = _text(self.client.get(f"/verifier/{self.code}/"))
+        assert (
+            "Ce document porte un cachet électronique valable au nom de « Ville de Tournai — "
+            "démonstration »" in text
+        )
+        assert "Scellé le" in text
+        assert "horodatage de Ville de Tournai — démonstration — horodatage" in text
+        assert "Chaîne de certificats Reconnue" in text
+        assert "Intégrité Intacte" in text
+
+    def test_the_uploaded_issued_pdf_shows_its_valid_seal(self) -> None:
+        text = _text(self._upload(self.pdf))
+        assert "Ce fichier est exactement celui que la Ville de Tournai a délivré." in text
+        assert "porte un cachet électronique valable au nom de « Ville de Tournai" in text
+
+    def test_an_altered_pdf_is_reported_signed_but_not_valid_and_claims_no_seal(self) -> None:
+        text = _text(self._upload(one_byte_altered(self.pdf)))
+        assert "Ce fichier porte une signature numérique, mais elle n’est pas valable" in text
+        assert "le contenu a été modifié après la signature" in text
+        assert "cachet" not in text.lower()
+
+    def test_bytes_added_after_the_seal_make_it_not_valid(self) -> None:
+        text = _text(self._upload(self.pdf + b"\n% modified\n"))
+        assert "le fichier a été complété ou modifié après la signature" in text
+        assert "cachet" not in text.lower()
+
+    def test_any_unsigned_pdf_gets_a_plain_report(self) -> None:
+        unsigned = io.BytesIO()
+        with pikepdf.new() as document:
+            document.add_blank_page()
+            document.save(unsigned)
+        response = self._upload(unsigned.getvalue(), name="autre.pdf")
+        assert response.status_code == 200
+        text = _text(response)
+        assert "Ce fichier ne porte aucune signature numérique" in text
+        assert "cachet" not in text.lower()
+
+    def test_a_document_issued_before_seals_existed_claims_none(self) -> None:
+        IssuedDocument.objects.filter(pk=self.issued.pk).update(sealed=False)
+        text = _text(self.client.get(f"/verifier/{self.code}/"))
+        assert "Ce document est authentique et valable" in text
+        assert "cachet" not in text.lower()
 
     def test_a_file_that_is_not_a_pdf_gets_a_french_message_next_to_the_field(self) -> None:
         response = self._upload(b"Bonjour, je suis un texte.", name="certificat.pdf")

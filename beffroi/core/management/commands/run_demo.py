@@ -1,4 +1,7 @@
-"""Start the web server and the background worker together (``make demo``)."""
+"""Start the web server and the background worker together (``make demo``),
+with the demo seal's timestamping authority, OCSP responder and CRLs
+(``seal_demo_pki``: the demo PKI is created under the data folder at the
+first run)."""
 
 from __future__ import annotations
 
@@ -19,13 +22,16 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         manage = [sys.executable, "manage.py"]
+        # Started first, and not watched: the web process serves the demo PKI
+        # itself when this one could not (its port taken).
+        pki = subprocess.Popen([*manage, "seal_demo_pki"])  # noqa: S603
         processes = [
             subprocess.Popen([*manage, "runserver", options["addr"], "--noreload"]),  # noqa: S603
             subprocess.Popen([*manage, "beffroi_worker", "--tick", "10"]),  # noqa: S603
         ]
 
         def stop(*_: object) -> None:
-            for process in processes:
+            for process in [*processes, pki]:
                 if process.poll() is None:
                     process.terminate()
 
@@ -37,7 +43,7 @@ class Command(BaseCommand):
             pass
         finally:
             stop()
-            for process in processes:
+            for process in [*processes, pki]:
                 try:
                     process.wait(timeout=10)
                 except subprocess.TimeoutExpired:
