@@ -66,17 +66,22 @@ class StripeProvider(base.PaymentProvider):
         )
 
     def start(self, request: base.PaymentRequest) -> base.Checkout:
-        price = {
-            "currency": "eur",
-            "unit_amount": base.cents(request.amount),
-            "product_data": {"name": request.description[:250]},
-        }
         try:
             session = self.client().v1.checkout.sessions.create(
                 params={
                     "mode": "payment",
-                    "line_items": [{"price_data": price, "quantity": 1}],  # type: ignore[list-item]
-                    "payment_method_types": list(settings.STRIPE_PAYMENT_METHOD_TYPES),
+                    "line_items": [
+                        {
+                            "price_data": {
+                                "currency": "eur",
+                                "unit_amount": base.cents(request.amount),
+                                "product_data": {"name": request.description[:250]},
+                            },
+                            "quantity": 1,
+                        }
+                    ],
+                    # Offered among the methods enabled on the account: Bancontact, cards.
+                    "allowed_payment_method_types": list(settings.STRIPE_PAYMENT_METHOD_TYPES),
                     "success_url": request.return_url,
                     "cancel_url": request.return_url,
                     "client_reference_id": str(request.idempotency_key),

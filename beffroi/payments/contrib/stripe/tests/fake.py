@@ -84,7 +84,9 @@ class FakeStripe(FakeProviderServer):
             "mode": data["mode"],
             "amount_total": int(data["line_items[0][price_data][unit_amount]"]),
             "currency": data["line_items[0][price_data][currency]"],
-            "payment_method_types": [v for k, v in data.items() if k.startswith("payment_method_")],
+            "payment_method_types": [
+                v for k, v in data.items() if k.startswith("allowed_payment_method_types")
+            ],
             "success_url": data["success_url"],
             "client_reference_id": data.get("client_reference_id"),
             "payment_intent": None,
