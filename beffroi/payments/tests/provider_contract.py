@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from beffroi.audit.models import AuditEvent
 from beffroi.cases.models import Case
+from beffroi.payments import base
 from beffroi.payments.models import Payment, Refund
 from beffroi.payments.services import RefundRefused, payment_refund
 from beffroi.payments.tasks import reconcile_open_payments
@@ -210,6 +211,15 @@ class ProviderContract(PaymentTestCase):
         payment.refresh_from_db()
         assert payment.status == Payment.Status.PAID
         assert Case.objects.get(pk=payment.case_id).status == "submitted"
+
+    def test_a_provider_without_its_keys_is_a_french_message(self) -> None:
+        with (
+            override_settings(**dict.fromkeys(self.required_settings, "")),
+            pytest.raises(base.ProviderError) as error,
+        ):
+            self.started()
+        assert error.value.message in {FAILED, UNREACHABLE}
+        assert not Payment.objects.exists()
 
     def test_the_deploy_check_says_when_the_keys_are_missing(self) -> None:
         assert self.deploy_check_id not in {

@@ -18,7 +18,13 @@ from django.core.checks import CheckMessage, Tags, register
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from mollie.api.client import Client
-from mollie.api.error import Error, NotFoundError, RequestError, UnprocessableEntityError
+from mollie.api.error import (
+    Error,
+    NotFoundError,
+    RequestError,
+    RequestSetupError,
+    UnprocessableEntityError,
+)
 
 from beffroi.payments import base
 from beffroi.payments.registry import provider_register
@@ -46,6 +52,9 @@ def mollie_amount(cents: int) -> dict[str, str]:
 
 def provider_error(error: Error, what: str) -> base.ProviderError:
     logger.warning("Mollie %s failed: %s", what, error)
+    if isinstance(error, RequestSetupError):  # a key Mollie's SDK refuses: the operator's
+        logger.error("Mollie is not configured: %s (MOLLIE_API_KEY)", error)
+        return base.provider_failed()
     if isinstance(error, NotFoundError):
         return base.provider_unknown_payment()
     if isinstance(error, RequestError):  # not reached, or no answer in time
@@ -61,6 +70,9 @@ class MollieProvider(base.PaymentProvider):
         client = Client(
             api_endpoint=settings.MOLLIE_API_ENDPOINT,
             timeout=settings.PAYMENT_PROVIDER_TIMEOUT,
+            # A connection refused is tried once more (nothing was sent);
+            # the payer does not wait for more.
+            retry=1,
         )
         client.set_user_agent_component("Beffroi", "1")
         client.set_api_key(settings.MOLLIE_API_KEY)

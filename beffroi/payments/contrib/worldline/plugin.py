@@ -79,7 +79,14 @@ PAYMENT_STATUSES = {
     "REJECTED": base.FAILED,
     "REJECTED_CAPTURE": base.FAILED,
 }
-SDK_ERRORS = (ApiException, CommunicationException, ResponseException, MarshallerSyntaxException)
+# ValueError: a configuration the SDK refuses (an endpoint with a path…).
+SDK_ERRORS = (
+    ApiException,
+    CommunicationException,
+    ResponseException,
+    MarshallerSyntaxException,
+    ValueError,
+)
 WEBHOOK_ERRORS = (
     SignatureValidationException,
     ApiVersionMismatchException,

@@ -21,7 +21,11 @@ SECRET = "fake-webhooks-secret-0123456789"
 class WorldlineTests(provider_contract.ProviderContract):
     provider_name = "worldline"
     deploy_check_id = "beffroi.E033"
-    required_settings = ("WORLDLINE_API_KEY_ID", "WORLDLINE_WEBHOOK_SECRET")
+    required_settings = (
+        "WORLDLINE_API_ENDPOINT",
+        "WORLDLINE_API_KEY_ID",
+        "WORLDLINE_WEBHOOK_SECRET",
+    )
 
     def make_fake(self) -> FakeWorldline:
         return FakeWorldline(MERCHANT, KEY_ID, SECRET)
