@@ -75,6 +75,12 @@ class WebhookRefused(Exception):
     """A notification that is not the provider's (bad signature, no payment id)."""
 
 
+class WebhookIgnored(Exception):
+    """A notification that is the provider's (authenticated) but about nothing
+    Beffroi follows (a refund's progress, another kind of object): answered
+    « ok » so the provider does not send it again, and nothing changes."""
+
+
 @dataclass(frozen=True)
 class Checkout:
     """A payment opened at the provider: its id there and where the payer goes."""

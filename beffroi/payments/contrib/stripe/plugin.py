@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 # A session whose payment did not go through: what its payment intent says.
 INTENT_STATUSES = {"canceled": base.CANCELLED, "requires_payment_method": base.FAILED}
-# Events whose object is a Checkout Session (the endpoint should send only these).
+# Events whose object is a Checkout Session: the only ones Beffroi reads.
 SESSION_OBJECT = "checkout.session"
 
 
@@ -132,7 +132,7 @@ class StripeProvider(base.PaymentProvider):
             raise base.WebhookRefused from error
         session = event.data.object.to_dict()
         if session.get("object") != SESSION_OBJECT or not session.get("id"):
-            raise base.WebhookRefused
+            raise base.WebhookIgnored  # signed, but not about a payment of Beffroi's
         return str(session["id"])
 
 

@@ -219,7 +219,8 @@ class WorldlineProvider(base.PaymentProvider):
         payment = event.payment
         output = payment.hosted_checkout_specific_output if payment is not None else None
         if output is None or not output.hosted_checkout_id:
-            raise base.WebhookRefused
+            # Signed, but not a hosted checkout's payment (a refund's progress…).
+            raise base.WebhookIgnored
         return str(output.hosted_checkout_id)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from typing import Any
 
 from django.utils import timezone
@@ -90,6 +91,21 @@ class WorldlineTests(provider_contract.ProviderContract):
         reconcile_open_payments.call()
         payment.refresh_from_db()
         assert payment.status == Payment.Status.EXPIRED
+
+    def test_a_signed_refund_event_is_acknowledged_and_ignored(self) -> None:
+        self.started()
+        body = json.dumps(
+            {
+                "apiVersion": "v1",
+                "id": "evt1",
+                "created": "2026-12-04T12:00:00Z",
+                "merchantId": MERCHANT,
+                "type": "refund.refund_requested",
+                "refund": {"id": "123_1", "status": "REFUND_REQUESTED"},
+            }
+        )
+        assert self.fake.notify(self.client, "", body=body) == 200
+        assert not AuditEvent.objects.filter(action__startswith="payment.notification").exists()
 
     def test_a_refund_is_sent_in_cents_on_the_payment(self) -> None:
         self.test_a_refund_in_part_reaches_the_provider()
