@@ -66,6 +66,10 @@ INSTALLED_APPS = [
     "beffroi.payments",
     # The demo payment provider: the default in development and tests.
     "beffroi.payments.contrib.demo",
+    # The real providers, chosen with PAYMENT_PROVIDER.
+    "beffroi.payments.contrib.mollie",
+    "beffroi.payments.contrib.stripe",
+    "beffroi.payments.contrib.worldline",
     # ...and the two user-facing apps hold views and templates.
     "beffroi.portal",
     "beffroi.backoffice",
@@ -390,6 +394,32 @@ PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "demo")
 # A payment still open after this many minutes is read again from its
 # provider by the reconciliation job (a webhook may be lost).
 PAYMENT_RECONCILE_AFTER_MINUTES = env_int("PAYMENT_RECONCILE_AFTER_MINUTES", 15)
+# How long a call to a provider may take (seconds) before the payer is told
+# to try again.
+PAYMENT_PROVIDER_TIMEOUT = env_int("PAYMENT_PROVIDER_TIMEOUT", 10)
+# Mollie (PAYMENT_PROVIDER=mollie): the API key (live_… or test_…); the
+# endpoint is Mollie's own unless set (tests point it at a local fake).
+MOLLIE_API_KEY = env_str("MOLLIE_API_KEY")
+MOLLIE_API_ENDPOINT = env_str("MOLLIE_API_ENDPOINT")
+MOLLIE_METHODS = env_list("MOLLIE_METHODS", ["bancontact", "creditcard"])
+# Stripe (PAYMENT_PROVIDER=stripe): the secret key and the webhook
+# endpoint's signing secret.
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
+STRIPE_API_BASE = env_str("STRIPE_API_BASE")
+STRIPE_PAYMENT_METHOD_TYPES = env_list("STRIPE_PAYMENT_METHOD_TYPES", ["bancontact", "card"])
+# Worldline (PAYMENT_PROVIDER=worldline): the endpoint (test or production),
+# the PSPID, the API key and the webhooks' key.
+WORLDLINE_API_ENDPOINT = env_str("WORLDLINE_API_ENDPOINT")
+WORLDLINE_MERCHANT_ID = env_str("WORLDLINE_MERCHANT_ID")
+WORLDLINE_API_KEY_ID = env_str("WORLDLINE_API_KEY_ID")
+WORLDLINE_API_SECRET = env_str("WORLDLINE_API_SECRET")
+WORLDLINE_WEBHOOK_KEY_ID = env_str("WORLDLINE_WEBHOOK_KEY_ID")
+WORLDLINE_WEBHOOK_SECRET = env_str("WORLDLINE_WEBHOOK_SECRET")
+# Payment products offered (3012 Bancontact, 1 Visa, 3 Mastercard).
+WORLDLINE_PAYMENT_PRODUCTS = [
+    int(p) for p in env_list("WORLDLINE_PAYMENT_PRODUCTS", ["3012", "1", "3"])
+]
 # --- end of Payments ----------------------------------------------------------
 
 LOGGING = {

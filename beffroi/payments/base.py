@@ -7,7 +7,10 @@ import uuid
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
+from django.core.checks import CheckMessage, Error
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 # What a provider may say of a payment, in Beffroi's words.
 OPEN = "pending"
@@ -31,8 +34,51 @@ class ProviderError(Exception):
         self.message = message
 
 
+def provider_unreachable() -> ProviderError:
+    """The provider did not answer in time (or could not be reached)."""
+    return ProviderError(
+        _("Le prestataire de paiement ne répond pas. Réessayez dans quelques minutes.")
+    )
+
+
+def provider_failed() -> ProviderError:
+    """The provider answered with an error of its own."""
+    return ProviderError(
+        _("Le prestataire de paiement a rencontré un problème. Réessayez dans quelques minutes.")
+    )
+
+
+def provider_unknown_payment() -> ProviderError:
+    return ProviderError(_("Le prestataire de paiement ne connaît pas ce paiement."))
+
+
+def missing_settings_errors(
+    provider_name: str, names: tuple[str, ...], check_id: str
+) -> list[CheckMessage]:
+    """``check --deploy``: the chosen provider (``PAYMENT_PROVIDER``) lacks its keys."""
+    if provider_name != settings.PAYMENT_PROVIDER:
+        return []
+    missing = [name for name in names if not getattr(settings, name)]
+    if not missing:
+        return []
+    return [
+        Error(
+            f"PAYMENT_PROVIDER is {provider_name!r} but {', '.join(missing)} is not set: "
+            "no payment can be started nor confirmed.",
+            hint="Set them (or their _FILE variants) as docs/operations.md says.",
+            id=check_id,
+        )
+    ]
+
+
 class WebhookRefused(Exception):
     """A notification that is not the provider's (bad signature, no payment id)."""
+
+
+class WebhookIgnored(Exception):
+    """A notification that is the provider's (authenticated) but about nothing
+    Beffroi follows (a refund's progress, another kind of object): answered
+    « ok » so the provider does not send it again, and nothing changes."""
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.conf import settings
+from django.core.checks import CheckMessage, Error, Tags, register
 from django.utils.translation import gettext as _
 
 from beffroi.payments.base import PaymentProvider, ProviderError
@@ -31,3 +33,17 @@ def default_provider() -> PaymentProvider:
         logger.error("Unknown payment provider %r (PAYMENT_PROVIDER)", settings.PAYMENT_PROVIDER)
         raise ProviderError(_("Le paiement en ligne n'est pas disponible pour le moment."))
     return provider
+
+
+@register(Tags.security, deploy=True)
+def payment_provider_check(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    """A mistyped PAYMENT_PROVIDER: every payer would read « indisponible »."""
+    if settings.PAYMENT_PROVIDER in PROVIDERS:
+        return []
+    return [
+        Error(
+            f"PAYMENT_PROVIDER is {settings.PAYMENT_PROVIDER!r}, which names no payment provider.",
+            hint=f"Use one of: {', '.join(sorted(PROVIDERS))} (docs/operations.md).",
+            id="beffroi.E030",
+        )
+    ]

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from beffroi.payments.base import ProviderError, WebhookRefused
+from beffroi.payments.base import ProviderError, WebhookIgnored, WebhookRefused
 from beffroi.payments.registry import provider_get
 from beffroi.payments.services import (
     PaymentNotFound,
@@ -31,6 +31,8 @@ def webhook(request: HttpRequest, provider_name: str) -> HttpResponse:
     except WebhookRefused:
         payment_notification_refuse(provider_name=provider.name)
         return HttpResponse("refused", status=400, content_type="text/plain")
+    except WebhookIgnored:
+        return HttpResponse("ignored", content_type="text/plain")
     try:
         payment_notification_receive(provider_name=provider.name, reference=reference)
     except PaymentNotFound:
