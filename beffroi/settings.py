@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "beffroi.payments",
     # The demo payment provider: the default in development and tests.
     "beffroi.payments.contrib.demo",
+    # Bank transfers with a structured communication, settled from CODA statements.
+    "beffroi.payments.contrib.transfer",
     # ...and the two user-facing apps hold views and templates.
     "beffroi.portal",
     "beffroi.backoffice",
@@ -368,6 +370,17 @@ PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "demo")
 # provider by the reconciliation job (a webhook may be lost).
 PAYMENT_RECONCILE_AFTER_MINUTES = env_int("PAYMENT_RECONCILE_AFTER_MINUTES", 15)
 # --- end of Payments ----------------------------------------------------------
+
+# --- Bank transfers (beffroi.payments.contrib.transfer) ---------------------
+# The city's account the citizens transfer to; empty: no « Payer par virement ».
+PAYMENT_TRANSFER_IBAN = env_str("PAYMENT_TRANSFER_IBAN", "")
+PAYMENT_TRANSFER_BIC = env_str("PAYMENT_TRANSFER_BIC", "")
+PAYMENT_TRANSFER_BENEFICIARY = env_str("PAYMENT_TRANSFER_BENEFICIARY", "")
+# The service whose members import CODA statements and see the finance view.
+PAYMENT_FINANCE_SERVICE = env_str("PAYMENT_FINANCE_SERVICE", "finances")
+# Largest CODA file accepted (MB): a year of a city's statements is far less.
+PAYMENT_CODA_MAX_MB = env_int("PAYMENT_CODA_MAX_MB", 5)
+# --- end of Bank transfers --------------------------------------------------
 
 LOGGING = {
     "version": 1,

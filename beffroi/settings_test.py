@@ -28,3 +28,7 @@ BEFFROI_REVISIONS_FRESH_MS = 0
 # folder replaces them (beffroi/audit/tests).
 JOURNAL_KEY = "tests-only-journal-key-0123456789"
 JOURNAL_ROOTS_DIR = DATA_DIR / "test-journal-roots"
+# The city's account for bank transfers (a valid Belgian example IBAN).
+PAYMENT_TRANSFER_IBAN = "BE68 5390 0754 7034"
+PAYMENT_TRANSFER_BIC = "GKCCBEBB"
+PAYMENT_TRANSFER_BENEFICIARY = "Ville de Tournai"
