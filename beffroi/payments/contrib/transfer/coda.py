@@ -96,8 +96,11 @@ def _structured(move: coda.Move) -> str:
 
 
 def _credit(account: str, statement: coda.Statement, move: coda.Move) -> Credit:
+    # Statement numbers start again each year: the statement's date tells them apart.
+    day = statement.new_balance_date.isoformat() if statement.new_balance_date else ""
+    number = f"{statement.new_sequence}/{move.sequence}/{move.detail_sequence}"
     return Credit(
-        line_key=f"{account}/{statement.new_sequence}/{move.sequence}/{move.detail_sequence}",
+        line_key=f"{account}/{day}/{number}",
         bank_reference=str(move.bank_reference or "").strip()[:40],
         amount=Decimal(move.amount).quantize(Decimal("0.01")),
         value_date=move.value_date,

@@ -25,10 +25,13 @@ def start_transfer(case: Case, actor: Any, amount: Decimal = Decimal("2.00")) ->
     )
 
 
-def statement_paying(*payments: Payment, extra: list[SampleCredit] | None = None) -> bytes:
-    """A CODA statement with one credit per payment, of its amount and communication."""
+def statement_paying(
+    *payments: Payment, extra: list[SampleCredit] | None = None, sequence: int = 1
+) -> bytes:
+    """A CODA statement (number ``sequence``) with one credit per payment, of
+    its amount and communication."""
     credits = [SampleCredit(p.amount, structured=p.provider_reference) for p in payments]
-    return coda_sample([*credits, *(extra or [])])
+    return coda_sample([*credits, *(extra or [])], sequence=sequence)
 
 
 class TransferTestCase(PaymentTestCase):
