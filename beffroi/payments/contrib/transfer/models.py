@@ -129,3 +129,7 @@ class BankCredit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} € — {self.communication}"
+
+
+# Credits that pay a payment.
+MATCHED = (BankCredit.Status.SETTLED, BankCredit.Status.MATCHED)

@@ -19,13 +19,12 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from beffroi.payments import base
-from beffroi.payments.contrib.transfer.models import BankCredit
+from beffroi.payments.contrib.transfer.models import MATCHED, BankCredit
 from beffroi.payments.contrib.transfer.structured import structured_for_key
 from beffroi.payments.models import Payment
 from beffroi.payments.registry import provider_register
 
 NAME = "transfer"
-MATCHED = (BankCredit.Status.SETTLED, BankCredit.Status.MATCHED)
 
 
 def transfer_available() -> bool:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from beffroi.payments.contrib.transfer.models import BankCredit, CodaImport
+from beffroi.payments.contrib.transfer.models import MATCHED, BankCredit, CodaImport
+from beffroi.payments.models import Payment
 
 
 def credits_to_match() -> QuerySet[BankCredit]:
@@ -21,4 +22,13 @@ def recent_imports(limit: int = 10) -> list[CodaImport]:
         CodaImport.objects.of_current_municipality()
         .select_related("imported_by")
         .order_by("-imported_at", "-id")[:limit]
+    )
+
+
+def matched_transfers_open(limit: int = 2000) -> list[int]:
+    """Payments a credit was matched to that are not settled yet (their job is to come)."""
+    return list(
+        BankCredit.objects.of_current_municipality()
+        .filter(status__in=MATCHED, payment__status=Payment.Status.PENDING)
+        .values_list("payment_id", flat=True)[:limit]
     )

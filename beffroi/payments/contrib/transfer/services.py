@@ -23,12 +23,17 @@ from django.utils.translation import gettext as _
 from beffroi.accounts.actors import Actor, actor_user
 from beffroi.accounts.models import User
 from beffroi.audit.services import audit_event_record
+from beffroi.core.jobs import enqueue_on_commit
 from beffroi.payments.contrib.transfer.coda import Credit, CodaInvalid, coda_parse
 from beffroi.payments.contrib.transfer.models import BankCredit, CodaImport
 from beffroi.payments.contrib.transfer.plugin import NAME
+from beffroi.payments.contrib.transfer.tasks import transfers_settle
 from beffroi.payments.finance import is_finance_agent
 from beffroi.payments.models import Payment
 from beffroi.payments.services import payment_notification_receive
+
+# Payments settled by one job (a statement of a busy month has thousands).
+SETTLE_BATCH = 200
 
 __all__ = ["CodaInvalid", "CodaRefused", "bank_credit_dismiss", "bank_credit_match", "coda_import"]
 
@@ -90,7 +95,8 @@ def _credit_row(credit: Credit, coda_import: CodaImport, payment: Payment | None
 @transaction.atomic
 def coda_import(*, actor: Actor, filename: str, content: bytes) -> CodaImport:
     """Import a CODA file: credits whose structured communication and amount
-    are an open transfer's settle it; the others wait in the list to match.
+    are an open transfer's settle it (a job queued on commit, through the
+    notification service); the others wait in the list to match.
 
     Raises ``CodaRefused`` (not a finance agent, empty, too large, already
     imported) or ``CodaInvalid`` (not a whole CODA file), with nothing kept.
@@ -125,9 +131,9 @@ def coda_import(*, actor: Actor, filename: str, content: bytes) -> CodaImport:
             payment = None
         rows.append(_credit_row(credit, coda_import, payment))
     BankCredit.objects.bulk_create(rows, batch_size=500)
-    settled = [row.payment for row in rows if row.payment is not None]
-    for payment in settled:
-        payment_notification_receive(provider_name=NAME, reference=payment.provider_reference)
+    settled = [row.payment.pk for row in rows if row.payment is not None]
+    for start in range(0, len(settled), SETTLE_BATCH):
+        enqueue_on_commit(transfers_settle, payment_ids=settled[start : start + SETTLE_BATCH])
     coda_import.credits_count = len(rows)
     coda_import.settled_count = len(settled)
     coda_import.to_match_count = len(rows) - len(settled)

@@ -8,6 +8,8 @@ from typing import Any
 
 from beffroi.cases.models import Case
 from beffroi.payments.contrib.transfer.coda_sample import SampleCredit, coda_sample
+from beffroi.payments.contrib.transfer.models import CodaImport
+from beffroi.payments.contrib.transfer.services import coda_import
 from beffroi.payments.models import Payment
 from beffroi.payments.services import payment_start
 from beffroi.payments.tests.helpers import PaymentTestCase
@@ -36,6 +38,11 @@ def statement_paying(
 
 class TransferTestCase(PaymentTestCase):
     """The personas, and Gilles, an agent of the finance service."""
+
+    def import_file(self, content: bytes, name: str = "extrait.cod") -> CodaImport:
+        """Gilles imports ``content``; its settling jobs run (on commit, inline in tests)."""
+        with self.captureOnCommitCallbacks(execute=True):
+            return coda_import(actor=self.finance_agent, filename=name, content=content)
 
     @classmethod
     def setUpTestData(cls) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -23,6 +24,7 @@ from beffroi.payments.contrib.transfer.tests.helpers import (
     start_transfer,
     statement_paying,
 )
+from beffroi.payments.contrib.transfer.tasks import settle_matched_transfers
 from beffroi.payments.models import Payment
 from beffroi.payments.tests.helpers import pin_case
 
@@ -30,14 +32,10 @@ STRANGER = SampleCredit(Decimal("150.00"), free_text="LOYER NOVEMBRE", name="SA 
 
 
 class CodaImportTests(TransferTestCase):
-    def import_file(self, content: bytes, name: str = "extrait.cod") -> CodaImport:
-        return coda_import(actor=self.finance_agent, filename=name, content=content)
-
     def test_a_credit_with_the_communication_and_the_amount_settles_the_payment(self) -> None:
         case = pin_case(self.citizen)
         payment = start_transfer(case, self.citizen)
-        with self.captureOnCommitCallbacks(execute=True):
-            done = self.import_file(statement_paying(payment, extra=[STRANGER]))
+        done = self.import_file(statement_paying(payment, extra=[STRANGER]))
         payment.refresh_from_db()
         assert payment.status == Payment.Status.PAID
         assert (done.credits_count, done.settled_count, done.to_match_count) == (2, 1, 1)
@@ -113,17 +111,18 @@ class CodaImportTests(TransferTestCase):
 
 
 class CodaScreensTests(TransferTestCase):
-    def upload(self, content: bytes, name: str = "extrait.cod") -> object:
-        return self.client.post(
-            reverse("backoffice:coda_upload"),
-            {"coda_file": SimpleUploadedFile(name, content)},
-        )
+    def upload(self, content: bytes, name: str = "extrait.cod") -> Any:
+        with self.captureOnCommitCallbacks(execute=True):
+            return self.client.post(
+                reverse("backoffice:coda_upload"),
+                {"coda_file": SimpleUploadedFile(name, content)},
+            )
 
     def test_the_finance_agent_imports_a_statement_from_the_back_office(self) -> None:
         payment = start_transfer(pin_case(self.citizen), self.citizen)
         self.client.force_login(self.finance_agent)
         response = self.upload(statement_paying(payment, extra=[STRANGER]))
-        assert response.status_code == 302  # type: ignore[attr-defined]
+        assert response.status_code == 302
         payment.refresh_from_db()
         assert payment.status == Payment.Status.PAID
         page = self.client.get(reverse("backoffice:finance_credits")).content.decode()
@@ -138,26 +137,22 @@ class CodaScreensTests(TransferTestCase):
             (b"", "Ce fichier est vide"),
         ]:
             response = self.upload(content)
-            assert response.status_code == 400, message  # type: ignore[attr-defined]
-            assert message in response.content.decode()  # type: ignore[attr-defined]
+            assert response.status_code == 400, message
+            assert message in response.content.decode()
         with self.settings(PAYMENT_CODA_MAX_MB=0):
             response = self.upload(coda_sample([STRANGER]))
-            assert "dépasse" in response.content.decode()  # type: ignore[attr-defined]
+            assert "dépasse" in response.content.decode()
 
     def test_a_plain_agent_and_a_citizen_cannot_open_the_finance_screens(self) -> None:
         for user in (self.agent, self.supervisor, self.citizen):
             self.client.force_login(user)
             assert self.client.get(reverse("backoffice:finance_home")).status_code == 403
-            assert self.upload(coda_sample([STRANGER])).status_code == 403  # type: ignore[attr-defined]
+            assert self.upload(coda_sample([STRANGER])).status_code == 403
         assert CodaImport.objects.count() == 0
 
     def test_manual_matching_from_the_list_keeps_what_was_typed_on_a_mistake(self) -> None:
         payment = start_transfer(pin_case(self.citizen), self.citizen)
-        coda_import(
-            actor=self.finance_agent,
-            filename="x.cod",
-            content=coda_sample([SampleCredit(Decimal("2.00"), free_text="pin")]),
-        )
+        self.import_file(coda_sample([SampleCredit(Decimal("2.00"), free_text="pin")]))
         credit = BankCredit.objects.get()
         self.client.force_login(self.finance_agent)
         url = reverse("backoffice:finance_credit_match", args=[credit.pk])
@@ -172,15 +167,26 @@ class CodaScreensTests(TransferTestCase):
 
     def test_the_list_to_match_costs_the_same_queries_however_long(self) -> None:
         credits = [SampleCredit(Decimal(f"{n}.00"), free_text=f"divers {n}") for n in range(1, 4)]
-        coda_import(actor=self.finance_agent, filename="a.cod", content=coda_sample(credits))
+        self.import_file(coda_sample(credits), "a.cod")
         self.client.force_login(self.finance_agent)
         url = reverse("backoffice:finance_credits")
         self.client.get(url)
         with self.assertNumQueries(6):
             self.client.get(url)
         more = [SampleCredit(Decimal(f"{n}.00"), free_text=f"autre {n}") for n in range(1, 9)]
-        coda_import(
-            actor=self.finance_agent, filename="b.cod", content=coda_sample(more, sequence=2)
-        )
+        self.import_file(coda_sample(more, sequence=2), "b.cod")
         with self.assertNumQueries(6):
             self.client.get(url)
+
+
+class SettlingJobTests(TransferTestCase):
+    def test_a_matched_credit_whose_job_was_lost_is_settled_by_the_periodic_job(self) -> None:
+        payment = start_transfer(pin_case(self.citizen), self.citizen)
+        coda_import(actor=self.finance_agent, filename="x.cod", content=statement_paying(payment))
+        payment.refresh_from_db()
+        assert payment.status == Payment.Status.PENDING  # its job never ran (no commit)
+        settle_matched_transfers.call()
+        settle_matched_transfers.call()  # twice: nothing more
+        payment.refresh_from_db()
+        assert payment.status == Payment.Status.PAID
+        assert AuditEvent.objects.filter(action="payment.paid").count() == 1

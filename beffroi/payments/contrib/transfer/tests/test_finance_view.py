@@ -10,7 +10,6 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils import timezone
 
-from beffroi.payments.contrib.transfer.services import coda_import
 from beffroi.payments.contrib.transfer.tests.helpers import (
     TransferTestCase,
     start_transfer,
@@ -25,11 +24,7 @@ class FinanceViewTests(TransferTestCase):
         for _ in range(times):
             pay_at_provider(start_payment(pin_case(self.citizen), self.citizen))
             transfer = start_transfer(pin_case(self.other_citizen), self.other_citizen)
-            coda_import(
-                actor=self.finance_agent,
-                filename=f"{transfer.pk}.cod",
-                content=statement_paying(transfer, sequence=transfer.pk),
-            )
+            self.import_file(statement_paying(transfer, sequence=transfer.pk), f"{transfer.pk}.cod")
 
     def test_the_summary_groups_by_day_provider_and_procedure_with_totals(self) -> None:
         self.pay_two_ways(2)
