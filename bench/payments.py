@@ -69,8 +69,9 @@ class WsgiPoster(WsgiCaller):
         }
         status: list[str] = []
 
-        def start_response(code: str, headers: Any, exc_info: Any = None) -> None:
+        def start_response(code: str, headers: Any, exc_info: Any = None) -> Any:
             status.append(code)
+            return None
 
         answer = b"".join(self.handler(environ, start_response))
         return int(status[0].split()[0]), answer

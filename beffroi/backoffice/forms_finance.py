@@ -59,8 +59,8 @@ class CodaUploadForm(forms.Form):
         },
     )
 
-    def clean_coda_file(self) -> UploadedFile:
-        uploaded: UploadedFile = self.cleaned_data["coda_file"]
+    def clean_coda_file(self) -> UploadedFile[Any]:
+        uploaded: UploadedFile[Any] = self.cleaned_data["coda_file"]
         if (uploaded.size or 0) > settings.PAYMENT_CODA_MAX_MB * 1024 * 1024:
             raise forms.ValidationError(
                 _("Ce fichier dépasse %(mb)d Mo : importez les extraits en plusieurs fichiers.")

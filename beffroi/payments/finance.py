@@ -48,8 +48,7 @@ def payments_received(start: datetime.date, end: datetime.date) -> QuerySet[Paym
     return (
         Payment.objects.of_current_municipality()
         .filter(status__in=SETTLED_STATUSES, paid_at__isnull=False)
-        .annotate(day=TruncDate("paid_at"))
-        .filter(day__gte=start, day__lte=end)
+        .filter(paid_at__date__gte=start, paid_at__date__lte=end)
     )
 
 
@@ -57,6 +56,7 @@ def finance_summary(start: datetime.date, end: datetime.date) -> FinanceSummary:
     """Per day, provider and procedure, with the totals (one query)."""
     grouped = (
         payments_received(start, end)
+        .annotate(day=TruncDate("paid_at"))
         .values("day", "provider", "case__procedure__title")
         .annotate(count=Count("id"), total=Sum("amount"), refunded=Sum("refunded_amount"))
         .order_by("day", "provider", "case__procedure__title")
@@ -87,9 +87,7 @@ def finance_summary(start: datetime.date, end: datetime.date) -> FinanceSummary:
 def reconciliation_rows(start: datetime.date, end: datetime.date) -> list[list[Any]]:
     """Each payment received, as the export's lines (one query)."""
     payments = (
-        payments_received(start, end)
-        .select_related("case__procedure")
-        .order_by("paid_at", "id")
+        payments_received(start, end).select_related("case__procedure").order_by("paid_at", "id")
     )
     return [
         [

@@ -24,7 +24,15 @@ RECORD_LENGTH = 128
 STRUCTURED_TYPE = "101"
 CREDIT_TYPES = {"0", "1", "2", "3"}
 # What the package may raise on a malformed record: its own checks are assertions.
-PARSE_ERRORS = (ValueError, ArithmeticError, AssertionError, IndexError, KeyError, TypeError, AttributeError)
+PARSE_ERRORS = (
+    ValueError,
+    ArithmeticError,
+    AssertionError,
+    IndexError,
+    KeyError,
+    TypeError,
+    AttributeError,
+)
 
 
 class CodaInvalid(Exception):

@@ -43,10 +43,9 @@ def _amount(amount: Decimal, width: int = 15) -> str:
 
 def _movement(sequence: int, credit: SampleCredit, day: datetime.date) -> list[str]:
     seq = f"{sequence:04d}0000"
-    if credit.structured:
-        communication = "1101" + credit.structured
-    else:
-        communication = "0" + credit.free_text[:53]
+    # "1" and type 101: a structured communication; "0": free text.
+    structured = "1101" + credit.structured
+    communication = structured if credit.structured else "0" + credit.free_text[:53]
     first = _Record("21").put(2, seq).put(10, f"BREF{sequence:017d}"[:21])
     first.put(31, "0" + _amount(credit.amount)).put(47, _date(day)).put(53, "00150000")
     first.put(61, communication[:54]).put(115, _date(day)).put(121, "001").put(124, "0")

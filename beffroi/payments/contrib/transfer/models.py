@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from beffroi.core.tenancy import current_municipality_id
 
-
 M = TypeVar("M", bound=models.Model)
 
 
@@ -94,7 +93,9 @@ class BankCredit(models.Model):
     # The structured communication's 12 digits, when the credit carries one.
     structured = models.CharField(_("communication structurée"), max_length=12, blank=True)
     counterparty_name = models.CharField(_("donneur d'ordre"), max_length=100, blank=True)
-    counterparty_account = models.CharField(_("compte du donneur d'ordre"), max_length=40, blank=True)
+    counterparty_account = models.CharField(
+        _("compte du donneur d'ordre"), max_length=40, blank=True
+    )
     status = models.CharField(_("statut"), max_length=10, choices=Status.choices)
     payment = models.ForeignKey(
         "payments.Payment",

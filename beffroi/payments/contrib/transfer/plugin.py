@@ -35,6 +35,8 @@ def transfer_available() -> bool:
 class TransferProvider(base.PaymentProvider):
     name = NAME
     label = "Virement bancaire"
+    # Open until the money is on a statement, for days: its own job settles it.
+    polled = False
 
     def start(self, request: base.PaymentRequest) -> base.Checkout:
         if not transfer_available():

@@ -24,7 +24,7 @@ from beffroi.accounts.actors import Actor, actor_user
 from beffroi.accounts.models import User
 from beffroi.audit.services import audit_event_record
 from beffroi.core.jobs import enqueue_on_commit
-from beffroi.payments.contrib.transfer.coda import Credit, CodaInvalid, coda_parse
+from beffroi.payments.contrib.transfer.coda import CodaInvalid, Credit, coda_parse
 from beffroi.payments.contrib.transfer.models import BankCredit, CodaImport
 from beffroi.payments.contrib.transfer.plugin import NAME
 from beffroi.payments.contrib.transfer.tasks import transfers_settle
@@ -72,7 +72,11 @@ def _check_file(content: bytes) -> str:
 
 
 def _open_transfers(structured: set[str]) -> dict[str, Payment]:
-    payments = Payment.objects.of_current_municipality().open().filter(provider=NAME, provider_reference__in=structured)
+    payments = (
+        Payment.objects.of_current_municipality()
+        .open()
+        .filter(provider=NAME, provider_reference__in=structured)
+    )
     return {payment.provider_reference: payment for payment in payments}
 
 
@@ -107,9 +111,8 @@ def coda_import(*, actor: Actor, filename: str, content: bytes) -> CodaImport:
     credits = [credit for statement in statements for credit in statement.credits]
     known = set(
         BankCredit.objects.of_current_municipality()
-        .filter(line_key__in=[c.line_key for c in credits]).values_list(
-            "line_key", flat=True
-        )
+        .filter(line_key__in=[c.line_key for c in credits])
+        .values_list("line_key", flat=True)
     )
     new = [credit for credit in credits if credit.line_key not in known]
     payments = _open_transfers({c.structured for c in new if c.structured})
@@ -177,7 +180,10 @@ def _payment_for(reference: str) -> Payment:
 
 def _credit_to_match(credit_id: int) -> BankCredit:
     credit = (
-        BankCredit.objects.of_current_municipality().select_for_update().filter(pk=credit_id).first()
+        BankCredit.objects.of_current_municipality()
+        .select_for_update()
+        .filter(pk=credit_id)
+        .first()
     )
     if credit is None or credit.status != BankCredit.Status.TO_MATCH:
         raise CodaRefused(_("Ce crédit a déjà été traité."))

@@ -9,7 +9,9 @@ import uuid
 from stdnum.be import ogm_vcs
 
 # As payers and banks write it in a free communication.
-WRITTEN = re.compile(r"(?:\+\+\+|\*\*\*)?\s*(\d{3})\s*/?\s*(\d{4})\s*/?\s*(\d{5})\s*(?:\+\+\+|\*\*\*)?")
+WRITTEN = re.compile(
+    r"(?:\+\+\+|\*\*\*)?\s*(\d{3})\s*/?\s*(\d{4})\s*/?\s*(\d{5})\s*(?:\+\+\+|\*\*\*)?"
+)
 
 
 def structured_from_number(number: int) -> str:

@@ -24,7 +24,9 @@ def transfer_account() -> TransferAccount:
     compact = "".join(settings.PAYMENT_TRANSFER_IBAN.split()).upper()
     grouped = " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
     return TransferAccount(
-        iban=grouped, bic=settings.PAYMENT_TRANSFER_BIC, beneficiary=settings.PAYMENT_TRANSFER_BENEFICIARY
+        iban=grouped,
+        bic=settings.PAYMENT_TRANSFER_BIC,
+        beneficiary=settings.PAYMENT_TRANSFER_BENEFICIARY,
     )
 
 

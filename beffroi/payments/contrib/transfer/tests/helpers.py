@@ -6,6 +6,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
+from beffroi.accounts.models import User
 from beffroi.cases.models import Case
 from beffroi.payments.contrib.transfer.coda_sample import SampleCredit, coda_sample
 from beffroi.payments.contrib.transfer.models import CodaImport
@@ -38,6 +39,8 @@ def statement_paying(
 
 class TransferTestCase(PaymentTestCase):
     """The personas, and Gilles, an agent of the finance service."""
+
+    finance_agent: User
 
     def import_file(self, content: bytes, name: str = "extrait.cod") -> CodaImport:
         """Gilles imports ``content``; its settling jobs run (on commit, inline in tests)."""

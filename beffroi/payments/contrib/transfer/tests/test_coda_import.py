@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from beffroi.audit.models import AuditEvent
 from beffroi.cases.models import Case
@@ -19,13 +21,14 @@ from beffroi.payments.contrib.transfer.services import (
     bank_credit_match,
     coda_import,
 )
+from beffroi.payments.contrib.transfer.tasks import settle_matched_transfers
 from beffroi.payments.contrib.transfer.tests.helpers import (
     TransferTestCase,
     start_transfer,
     statement_paying,
 )
-from beffroi.payments.contrib.transfer.tasks import settle_matched_transfers
 from beffroi.payments.models import Payment
+from beffroi.payments.selectors import payments_to_reconcile
 from beffroi.payments.tests.helpers import pin_case
 
 STRANGER = SampleCredit(Decimal("150.00"), free_text="LOYER NOVEMBRE", name="SA IMMO")
@@ -190,3 +193,8 @@ class SettlingJobTests(TransferTestCase):
         payment.refresh_from_db()
         assert payment.status == Payment.Status.PAID
         assert AuditEvent.objects.filter(action="payment.paid").count() == 1
+
+    def test_open_transfers_are_left_out_of_the_providers_reconciliation(self) -> None:
+        payment = start_transfer(pin_case(self.citizen), self.citizen)
+        later = timezone.now() + datetime.timedelta(days=3)
+        assert payment.pk not in payments_to_reconcile(now=later)

@@ -66,15 +66,21 @@ class FinanceViewTests(TransferTestCase):
         text = csv_response.content.decode("utf-8-sig")
         assert csv_response["Content-Type"].startswith("text/csv")
         lines = text.strip().splitlines()
-        assert len(lines) == 3 and lines[0].startswith("Payé le;Demande")
-        assert "transfer" in text and "2,00" in text
+        assert len(lines) == 3
+        assert lines[0].startswith("Payé le;Demande")
+        assert "transfer" in text
+        assert "2,00" in text
         xlsx = self.client.get(reverse("backoffice:finance_export", args=["xlsx"]))
         with zipfile.ZipFile(io.BytesIO(xlsx.content)) as book:
             assert "xl/worksheets/sheet2.xml" in book.namelist()
             strings = book.read("xl/sharedStrings.xml").decode()
         assert "Par jour" in book.filelist[0].filename or "transfer" in strings
-        assert self.client.get(reverse("backoffice:finance_export", args=["pdf"])).status_code == 404
+        assert (
+            self.client.get(reverse("backoffice:finance_export", args=["pdf"])).status_code == 404
+        )
 
     def test_a_plain_agent_cannot_export(self) -> None:
         self.client.force_login(self.agent)
-        assert self.client.get(reverse("backoffice:finance_export", args=["csv"])).status_code == 403
+        assert (
+            self.client.get(reverse("backoffice:finance_export", args=["csv"])).status_code == 403
+        )
