@@ -373,7 +373,8 @@ PAYMENT_RECONCILE_AFTER_MINUTES = env_int("PAYMENT_RECONCILE_AFTER_MINUTES", 15)
 
 # --- Bank transfers (beffroi.payments.contrib.transfer) ---------------------
 # The city's account the citizens transfer to; empty: no « Payer par virement ».
-PAYMENT_TRANSFER_IBAN = env_str("PAYMENT_TRANSFER_IBAN", "")
+# The demo shows it with an example account (no real money goes anywhere).
+PAYMENT_TRANSFER_IBAN = env_str("PAYMENT_TRANSFER_IBAN", "BE68 5390 0754 7034" if DEMO_MODE else "")
 PAYMENT_TRANSFER_BIC = env_str("PAYMENT_TRANSFER_BIC", "")
 PAYMENT_TRANSFER_BENEFICIARY = env_str("PAYMENT_TRANSFER_BENEFICIARY", "")
 # The service whose members import CODA statements and see the finance view.

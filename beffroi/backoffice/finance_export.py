@@ -61,7 +61,7 @@ def _summary_sheet(book: Any, summary: FinanceSummary, money: Any, day: Any) -> 
     sheet.write_row(0, 0, headers)
     for number, row in enumerate(summary.rows, start=1):
         sheet.write_datetime(number, 0, datetime.datetime.combine(row.day, datetime.time()), day)
-        sheet.write_string(number, 1, row.provider)
+        sheet.write_string(number, 1, row.provider_label)
         sheet.write_string(number, 2, row.procedure)
         sheet.write_number(number, 3, row.count)
         sheet.write_number(number, 4, float(row.total), money)

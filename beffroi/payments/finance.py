@@ -14,6 +14,13 @@ from django.db.models.functions import TruncDate
 
 from beffroi.municipality.selectors import seats_of
 from beffroi.payments.models import SETTLED_STATUSES, Payment
+from beffroi.payments.registry import provider_get
+
+
+def provider_label(name: str) -> str:
+    """The provider's name as the finance service reads it."""
+    provider = provider_get(name)
+    return provider.label if provider is not None and provider.label else name
 
 
 def is_finance_agent(user: Any) -> bool:
@@ -29,6 +36,7 @@ class DayRow:
     day: datetime.date
     provider: str
     procedure: str
+    provider_label: str
     count: int
     total: Decimal
     refunded: Decimal
@@ -66,6 +74,7 @@ def finance_summary(start: datetime.date, end: datetime.date) -> FinanceSummary:
             day=row["day"],
             provider=row["provider"],
             procedure=row["case__procedure__title"] or "",
+            provider_label=provider_label(row["provider"]),
             count=row["count"],
             total=row["total"] or Decimal("0"),
             refunded=row["refunded"] or Decimal("0"),
@@ -74,7 +83,9 @@ def finance_summary(start: datetime.date, end: datetime.date) -> FinanceSummary:
     ]
     by_provider: dict[str, Decimal] = {}
     for row in rows:
-        by_provider[row.provider] = by_provider.get(row.provider, Decimal("0")) + row.total
+        by_provider[row.provider_label] = (
+            by_provider.get(row.provider_label, Decimal("0")) + row.total
+        )
     return FinanceSummary(
         rows=rows,
         count=sum(row.count for row in rows),
@@ -94,7 +105,7 @@ def reconciliation_rows(start: datetime.date, end: datetime.date) -> list[list[A
             payment.paid_at.date() if payment.paid_at else None,
             payment.case.reference,
             payment.case.procedure.title,
-            payment.provider,
+            provider_label(payment.provider),
             payment.provider_reference,
             payment.amount,
             payment.refunded_amount,

@@ -14,8 +14,8 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from beffroi.accounts.models import User
 from beffroi.audit.services import audit_event_record
 from beffroi.core.jobs import enqueue_on_commit
 from beffroi.payments.contrib.transfer.coda import CodaInvalid, Credit, coda_parse
-from beffroi.payments.contrib.transfer.models import BankCredit, CodaImport
+from beffroi.payments.contrib.transfer.models import MATCHED, BankCredit, CodaImport
 from beffroi.payments.contrib.transfer.plugin import NAME
 from beffroi.payments.contrib.transfer.tasks import transfers_settle
 from beffroi.payments.finance import is_finance_agent
@@ -71,13 +71,33 @@ def _check_file(content: bytes) -> str:
     return sha256
 
 
-def _open_transfers(structured: set[str]) -> dict[str, Payment]:
-    payments = (
+def _unmatched_transfers() -> QuerySet[Payment]:
+    """Open transfers no credit pays yet (a matched one is settled by its job)."""
+    matched = BankCredit.objects.filter(status__in=MATCHED, payment__isnull=False)
+    return (
         Payment.objects.of_current_municipality()
         .open()
-        .filter(provider=NAME, provider_reference__in=structured)
+        .filter(provider=NAME)
+        .exclude(pk__in=matched.values("payment_id"))
     )
+
+
+def _open_transfers(structured: set[str]) -> dict[str, Payment]:
+    payments = _unmatched_transfers().filter(provider_reference__in=structured)
     return {payment.provider_reference: payment for payment in payments}
+
+
+def _recorded(coda_import: CodaImport, rows: list[BankCredit]) -> None:
+    """The import and its credits, or a French refusal when another import
+    of the same lines committed first."""
+    try:
+        with transaction.atomic():
+            coda_import.save()
+            BankCredit.objects.bulk_create(rows, batch_size=500)
+    except IntegrityError:
+        raise CodaRefused(
+            _("Ces extraits viennent d'être importés par ailleurs : rechargez la page.")
+        ) from None
 
 
 def _credit_row(credit: Credit, coda_import: CodaImport, payment: Payment | None) -> BankCredit:
@@ -116,7 +136,7 @@ def coda_import(*, actor: Actor, filename: str, content: bytes) -> CodaImport:
     )
     new = [credit for credit in credits if credit.line_key not in known]
     payments = _open_transfers({c.structured for c in new if c.structured})
-    coda_import = CodaImport.objects.create(
+    coda_import = CodaImport(
         filename=filename[:200],
         sha256=sha256,
         account=statements[0].account[:40],
@@ -133,14 +153,13 @@ def coda_import(*, actor: Actor, filename: str, content: bytes) -> CodaImport:
         else:
             payment = None
         rows.append(_credit_row(credit, coda_import, payment))
-    BankCredit.objects.bulk_create(rows, batch_size=500)
     settled = [row.payment.pk for row in rows if row.payment is not None]
-    for start in range(0, len(settled), SETTLE_BATCH):
-        enqueue_on_commit(transfers_settle, payment_ids=settled[start : start + SETTLE_BATCH])
     coda_import.credits_count = len(rows)
     coda_import.settled_count = len(settled)
     coda_import.to_match_count = len(rows) - len(settled)
-    coda_import.save(update_fields=["credits_count", "settled_count", "to_match_count"])
+    _recorded(coda_import, rows)
+    for start in range(0, len(settled), SETTLE_BATCH):
+        enqueue_on_commit(transfers_settle, payment_ids=settled[start : start + SETTLE_BATCH])
     audit_event_record(
         actor=agent,
         action="payment.coda_imported",
@@ -159,9 +178,7 @@ def _payment_for(reference: str) -> Payment:
     text = reference.strip()
     digits = "".join(char for char in text if char.isdigit())
     payment = (
-        Payment.objects.of_current_municipality()
-        .open()
-        .filter(provider=NAME)
+        _unmatched_transfers()
         .filter(Q(provider_reference=digits) | Q(case__reference__iexact=text))
         .select_related("case")
         .first()

@@ -198,3 +198,18 @@ class SettlingJobTests(TransferTestCase):
         payment = start_transfer(pin_case(self.citizen), self.citizen)
         later = timezone.now() + datetime.timedelta(days=3)
         assert payment.pk not in payments_to_reconcile(now=later)
+
+    def test_a_payment_matched_but_not_settled_yet_is_not_matched_twice(self) -> None:
+        case = pin_case(self.citizen)
+        payment = start_transfer(case, self.citizen)
+        coda_import(actor=self.finance_agent, filename="x.cod", content=statement_paying(payment))
+        again = coda_sample(
+            [SampleCredit(payment.amount, structured=payment.provider_reference)], sequence=2
+        )
+        done = coda_import(actor=self.finance_agent, filename="y.cod", content=again)
+        assert (done.settled_count, done.to_match_count) == (0, 1)
+        second = BankCredit.objects.get(status=BankCredit.Status.TO_MATCH)
+        with pytest.raises(CodaRefused, match="Aucun virement en attente"):
+            bank_credit_match(
+                actor=self.finance_agent, credit_id=second.pk, reference=case.reference
+            )

@@ -35,7 +35,10 @@ class FinanceViewTests(TransferTestCase):
             ("transfer", 2, Decimal("4.00")),
         ]
         assert (summary.count, summary.total) == (4, Decimal("8.00"))
-        assert summary.by_provider == {"demo": Decimal("4.00"), "transfer": Decimal("4.00")}
+        assert summary.by_provider == {
+            "Paiement de démonstration": Decimal("4.00"),
+            "Virement bancaire": Decimal("4.00"),
+        }
         yesterday = today - datetime.timedelta(days=1)
         assert finance_summary(yesterday, yesterday).rows == []
 
@@ -68,13 +71,13 @@ class FinanceViewTests(TransferTestCase):
         lines = text.strip().splitlines()
         assert len(lines) == 3
         assert lines[0].startswith("Payé le;Demande")
-        assert "transfer" in text
+        assert "Virement bancaire" in text
         assert "2,00" in text
         xlsx = self.client.get(reverse("backoffice:finance_export", args=["xlsx"]))
         with zipfile.ZipFile(io.BytesIO(xlsx.content)) as book:
             assert "xl/worksheets/sheet2.xml" in book.namelist()
             strings = book.read("xl/sharedStrings.xml").decode()
-        assert "Par jour" in book.filelist[0].filename or "transfer" in strings
+        assert "Virement bancaire" in strings
         assert (
             self.client.get(reverse("backoffice:finance_export", args=["pdf"])).status_code == 404
         )
