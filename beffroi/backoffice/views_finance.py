@@ -19,8 +19,13 @@ from beffroi.backoffice.forms_finance import (
     CreditMatchForm,
     PeriodForm,
 )
+from beffroi.catalogue.definition import euros
 from beffroi.payments.contrib.transfer.coda import CodaInvalid
-from beffroi.payments.contrib.transfer.selectors import credits_to_match, recent_imports
+from beffroi.payments.contrib.transfer.selectors import (
+    credit_amount,
+    credits_to_match,
+    recent_imports,
+)
 from beffroi.payments.contrib.transfer.services import (
     CodaRefused,
     bank_credit_dismiss,
@@ -145,11 +150,14 @@ def credit_match(request: HttpRequest, pk: int) -> HttpResponse:
         except CodaRefused as refusal:
             form.add_error("reference", refusal.message)
         else:
-            messages.success(
-                request,
-                _("Crédit rapproché du paiement de la demande %(reference)s.")
-                % {"reference": payment.case.reference},
-            )
+            text = _("Crédit rapproché du paiement de la demande %(reference)s.") % {
+                "reference": payment.case.reference
+            }
+            if payment.amount != credit_amount(pk):
+                text += " " + _(
+                    "Le montant reçu diffère du montant dû (%(due)s) : voyez avec le demandeur."
+                ) % {"due": euros(payment.amount)}
+            messages.success(request, text)
             return redirect("backoffice:finance_credits")
     return _credits_page(request, {pk: {"match": form}}, 400)
 

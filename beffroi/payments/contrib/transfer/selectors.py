@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db.models import QuerySet
 
 from beffroi.payments.contrib.transfer.models import MATCHED, BankCredit, CodaImport
@@ -31,4 +33,13 @@ def matched_transfers_open(limit: int = 2000) -> list[int]:
         BankCredit.objects.of_current_municipality()
         .filter(status__in=MATCHED, payment__status=Payment.Status.PENDING)
         .values_list("payment_id", flat=True)[:limit]
+    )
+
+
+def credit_amount(credit_id: int) -> Decimal | None:
+    return (
+        BankCredit.objects.of_current_municipality()
+        .filter(pk=credit_id)
+        .values_list("amount", flat=True)
+        .first()
     )

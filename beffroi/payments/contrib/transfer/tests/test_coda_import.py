@@ -29,6 +29,7 @@ from beffroi.payments.contrib.transfer.tests.helpers import (
 )
 from beffroi.payments.models import Payment
 from beffroi.payments.selectors import payments_to_reconcile
+from beffroi.payments.services import RefundRefused, payment_refund
 from beffroi.payments.tests.helpers import pin_case
 
 STRANGER = SampleCredit(Decimal("150.00"), free_text="LOYER NOVEMBRE", name="SA IMMO")
@@ -163,8 +164,9 @@ class CodaScreensTests(TransferTestCase):
         assert wrong.status_code == 400
         assert "Aucun virement en attente" in wrong.content.decode()
         assert 'value="2026-PIN-9999"' in wrong.content.decode()
-        right = self.client.post(url, {"reference": payment.provider_reference})
-        assert right.status_code == 302
+        right = self.client.post(url, {"reference": payment.provider_reference}, follow=True)
+        assert "Crédit rapproché" in right.content.decode()
+        assert "diffère" not in right.content.decode()
         payment.refresh_from_db()
         assert payment.status == Payment.Status.PAID
 
@@ -212,4 +214,13 @@ class SettlingJobTests(TransferTestCase):
         with pytest.raises(CodaRefused, match="Aucun virement en attente"):
             bank_credit_match(
                 actor=self.finance_agent, credit_id=second.pk, reference=case.reference
+            )
+
+    def test_a_transfer_is_refunded_from_the_bank_not_from_beffroi(self) -> None:
+        payment = start_transfer(pin_case(self.citizen), self.citizen)
+        self.import_file(statement_paying(payment))
+        payment.refresh_from_db()
+        with pytest.raises(RefundRefused, match="virement du service des finances"):
+            payment_refund(
+                actor=self.supervisor, payment=payment, amount=Decimal("2.00"), reason="Erreur"
             )
