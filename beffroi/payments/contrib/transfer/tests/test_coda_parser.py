@@ -11,7 +11,7 @@ import pytest
 from beffroi.payments.contrib.transfer.coda import CodaInvalid, coda_parse
 from beffroi.payments.contrib.transfer.coda_sample import SampleCredit, coda_sample
 
-# A statement as a Belgian bank sends it (the febelfin-coda package's example).
+# A statement as a Belgian bank sends it (the febelfin-coda package's example, BSD-3-Clause).
 BANK_STATEMENT = Path(__file__).with_name("bank-statement.cod")
 
 
