@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "beffroi.payments.contrib.mollie",
     "beffroi.payments.contrib.stripe",
     "beffroi.payments.contrib.worldline",
+    # Bank transfers with a structured communication, settled from CODA statements.
+    "beffroi.payments.contrib.transfer",
     # ...and the two user-facing apps hold views and templates.
     "beffroi.portal",
     "beffroi.backoffice",
@@ -421,6 +423,18 @@ WORLDLINE_PAYMENT_PRODUCTS = [
     int(p) for p in env_list("WORLDLINE_PAYMENT_PRODUCTS", ["3012", "1", "3"])
 ]
 # --- end of Payments ----------------------------------------------------------
+
+# --- Bank transfers (beffroi.payments.contrib.transfer) ---------------------
+# The city's account the citizens transfer to; empty: no « Payer par virement ».
+# The demo shows it with an example account (no real money goes anywhere).
+PAYMENT_TRANSFER_IBAN = env_str("PAYMENT_TRANSFER_IBAN", "BE68 5390 0754 7034" if DEMO_MODE else "")
+PAYMENT_TRANSFER_BIC = env_str("PAYMENT_TRANSFER_BIC", "")
+PAYMENT_TRANSFER_BENEFICIARY = env_str("PAYMENT_TRANSFER_BENEFICIARY", "")
+# The service whose members import CODA statements and see the finance view.
+PAYMENT_FINANCE_SERVICE = env_str("PAYMENT_FINANCE_SERVICE", "finances")
+# Largest CODA file accepted (MB): a year of a city's statements is far less.
+PAYMENT_CODA_MAX_MB = env_int("PAYMENT_CODA_MAX_MB", 5)
+# --- end of Bank transfers --------------------------------------------------
 
 LOGGING = {
     "version": 1,

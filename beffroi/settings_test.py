@@ -32,3 +32,7 @@ JOURNAL_ROOTS_DIR = DATA_DIR / "test-journal-roots"
 # TSA the session fixture of conftest.py sets (SEAL_PKCS12_FILE, TSA_URL).
 SEAL_BACKEND = "pkcs12"
 SEAL_TIMEOUT_SECONDS = 5
+# The city's account for bank transfers (a valid Belgian example IBAN).
+PAYMENT_TRANSFER_IBAN = "BE68 5390 0754 7034"
+PAYMENT_TRANSFER_BIC = "GKCCBEBB"
+PAYMENT_TRANSFER_BENEFICIARY = "Ville de Tournai"

@@ -34,6 +34,7 @@ BENCHMARKS = [
     "mail_search",
     "mail_routing",
     "journal",
+    "payments",
 ]
 FIGURE = re.compile(r"^(?P<name>[a-z0-9_]+): (?P<value>-?[\d.]+) (?P<unit>.+)$")
 

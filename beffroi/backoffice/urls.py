@@ -6,6 +6,7 @@ from beffroi.backoffice import (
     views,
     views_cases,
     views_college,
+    views_finance,
     views_inbox,
     views_opinions,
     views_payments,
@@ -69,4 +70,18 @@ urlpatterns = [
     ),
     path("college/<int:pk>/cloturer/", views_college.meeting_close, name="college_close"),
     path("courrier/", include("beffroi.backoffice.urls_mail")),
+    path("finances/", views_finance.finance_home, name="finance_home"),
+    path("finances/export.<str:fmt>", views_finance.finance_export, name="finance_export"),
+    path("finances/coda/", views_finance.coda_upload, name="coda_upload"),
+    path("finances/credits/", views_finance.finance_credits, name="finance_credits"),
+    path(
+        "finances/credits/<int:pk>/rapprocher/",
+        views_finance.credit_match,
+        name="finance_credit_match",
+    ),
+    path(
+        "finances/credits/<int:pk>/ecarter/",
+        views_finance.credit_dismiss,
+        name="finance_credit_dismiss",
+    ),
 ]

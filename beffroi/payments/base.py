@@ -106,6 +106,9 @@ class PaymentProvider(abc.ABC):
 
     name: str = ""
     label: str = ""
+    # Whether the reconciliation job asks this provider again about its open
+    # payments; False for one whose payments stay open for days (a transfer).
+    polled: bool = True
 
     @abc.abstractmethod
     def start(self, request: PaymentRequest) -> Checkout:

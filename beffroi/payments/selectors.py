@@ -16,6 +16,7 @@ from django.utils import timezone
 from beffroi.cases.models import Case
 from beffroi.catalogue.definition import FeeQuote, fee_quote
 from beffroi.payments.models import SETTLED_STATUSES, UNPAID_STATUSES, Payment
+from beffroi.payments.registry import PROVIDERS
 
 
 def case_filing_fee(case: Case) -> FeeQuote | None:
@@ -134,12 +135,15 @@ def may_pay_again(payment: Payment) -> bool:
 
 
 def payments_to_reconcile(*, now: datetime.datetime | None = None) -> list[int]:
-    """Open payments older than ``PAYMENT_RECONCILE_AFTER_MINUTES``, oldest first."""
+    """Open payments older than ``PAYMENT_RECONCILE_AFTER_MINUTES``, oldest
+    first (not those of a provider that is not ``polled``)."""
     now = now or timezone.now()
     before = now - datetime.timedelta(minutes=settings.PAYMENT_RECONCILE_AFTER_MINUTES)
+    not_polled = [name for name, provider in PROVIDERS.items() if not provider.polled]
     return list(
         Payment.objects.open()
         .filter(created_at__lte=before)
+        .exclude(provider__in=not_polled)
         .order_by("created_at")
         .values_list("pk", flat=True)[:500]
     )

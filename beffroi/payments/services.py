@@ -106,8 +106,12 @@ def payment_start(
     reason: str,
     idempotency_key: uuid.UUID,
     due_key: str = "filing",
+    provider_name: str = "",
 ) -> Payment:
     """Open a payment of ``amount`` at the provider, or return the one that is open.
+
+    ``provider_name``: the method the payer chose (``"transfer"``); the
+    default provider (``PAYMENT_PROVIDER``) otherwise.
 
     The same click twice (``idempotency_key``), a second tab or « back »
     find the payment already open for this due amount: never two charges.
@@ -126,7 +130,7 @@ def payment_start(
         raise PaymentRefused(_("Cette demande est clôturée : elle ne peut plus être payée."))
     if amount <= 0:
         raise PaymentRefused(_("Il n'y a rien à payer pour cette demande."))
-    provider = default_provider()
+    provider = _provider(provider_name) if provider_name else default_provider()
     payment = Payment.objects.create(
         case=locked,
         due_key=due_key,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beffroi.cases.codes import TRACKING_ALPHABET, normalise_tracking_code
 from beffroi.cases.formengine import UploadField
+from beffroi.payments.contrib.transfer.plugin import transfer_available
 
 
 class SearchForm(forms.Form):
@@ -134,6 +135,12 @@ class PayForm(forms.Form):
     sent twice is the same payment."""
 
     payment_key = forms.UUIDField(widget=forms.HiddenInput)
+    # The button pressed: « Payer par virement » sends "transfer"; the other, nothing.
+    method = forms.ChoiceField(choices=[("", ""), ("transfer", "transfer")], required=False)
+
+    @property
+    def offers_transfer(self) -> bool:
+        return transfer_available()
 
     def errors_text(self) -> str:
         return str(_("Ce bouton de paiement n’est plus valable : réessayez depuis cette page."))

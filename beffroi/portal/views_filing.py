@@ -428,7 +428,7 @@ def check(request: HttpRequest, draft_id: uuid.UUID) -> HttpResponse:
             missing = error.missing
         else:
             if pay.is_valid():  # « Payer et envoyer »
-                return pay_filing_fee(request, case, pay.cleaned_data["payment_key"])
+                return pay_filing_fee(request, case, pay)
             return redirect("portal:confirmation", code=case.tracking_code)
     draft = _draft(request, draft_id, drafts)
     if draft.is_submitted:

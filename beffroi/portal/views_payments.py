@@ -33,8 +33,9 @@ from beffroi.portal.forms import PayForm
 from beffroi.portal.session import session_drafts
 
 
-def pay_filing_fee(request: HttpRequest, case: Case, key: uuid.UUID) -> HttpResponse:
-    """Open (or find again) the payment of the fee due at filing and go pay it."""
+def pay_filing_fee(request: HttpRequest, case: Case, form: PayForm) -> HttpResponse:
+    """Open (or find again) the payment of the fee due at filing and go pay it
+    (online, or by bank transfer when the payer pressed that button)."""
     quote = case_filing_fee(case)
     if quote is None or not quote.at_filing:
         return redirect("portal:confirmation", code=case.tracking_code)
@@ -44,7 +45,8 @@ def pay_filing_fee(request: HttpRequest, case: Case, key: uuid.UUID) -> HttpResp
             case=case,
             amount=quote.amount,
             reason=case.procedure.title,
-            idempotency_key=key,
+            idempotency_key=form.cleaned_data["payment_key"],
+            provider_name=form.cleaned_data.get("method") or "",
         )
     except (PaymentRefused, ProviderError) as error:
         messages.error(request, error.message)
@@ -62,7 +64,7 @@ def case_pay(request: HttpRequest, code: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, form.errors_text())
         return redirect("portal:confirmation", code=case.tracking_code)
-    return pay_filing_fee(request, case, form.cleaned_data["payment_key"])
+    return pay_filing_fee(request, case, form)
 
 
 def go_to_checkout(request: HttpRequest, payment: Payment) -> HttpResponse:

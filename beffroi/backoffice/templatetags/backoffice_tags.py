@@ -5,6 +5,7 @@ from typing import Any
 from django import template
 
 from beffroi.college.services import college_can_manage
+from beffroi.payments.finance import is_finance_agent
 
 register = template.Library()
 
@@ -17,3 +18,9 @@ def manages_college(user: Any) -> bool:
         cached = bool(getattr(user, "is_authenticated", False)) and college_can_manage(user)
         user._manages_college = cached
     return cached
+
+
+@register.filter
+def works_in_finance(user: Any) -> bool:
+    """Whether the menu shows « Finances » (the user's seats are read once a request)."""
+    return is_finance_agent(user)
