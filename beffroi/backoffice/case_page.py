@@ -18,6 +18,7 @@ from beffroi.backoffice.forms_cases import (
     OpinionRequestForm,
     TransitionForm,
 )
+from beffroi.backoffice.forms_payment_requests import payment_request_forms
 from beffroi.backoffice.forms_payments import RefundForm
 from beffroi.cases.formengine import answer_rows, late_request
 from beffroi.cases.models import Case
@@ -80,7 +81,11 @@ def case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, An
         "case_messages": case.messages.select_related("author").prefetch_related("attachments"),
         "notes": case.notes.select_related("author"),
         "documents": IssuedDocument.objects.filter(case=case).select_related("service"),
-        "transitions": available,
+        # A transition asking for a payment has its own form (amount, reason).
+        "transitions": [t for t in available if not t.get("payment")],
+        "payment_requests": payment_request_forms(
+            case, [t for t in available if t.get("payment")], forms.get("payment_request_form")
+        ),
         "waiting": transitions_waiting(case, request.user),
         "transition_form": forms.get("transition_form")
         or TransitionForm(initial={"lock_version": case.lock_version}),

@@ -9,6 +9,7 @@ from beffroi.backoffice import (
     views_finance,
     views_inbox,
     views_opinions,
+    views_payment_requests,
     views_payments,
     views_people,
 )
@@ -30,6 +31,11 @@ urlpatterns = [
         "dossiers/<str:reference>/echeance/", views_cases.case_deadline_view, name="case_deadline"
     ),
     path("dossiers/<str:reference>/note/", views_cases.case_note_view, name="case_note"),
+    path(
+        "dossiers/<str:reference>/demander-un-paiement/",
+        views_payment_requests.case_payment_request_view,
+        name="case_payment_request",
+    ),
     path(
         "dossiers/<str:reference>/remboursement/",
         views_payments.case_refund_view,

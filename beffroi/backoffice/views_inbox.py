@@ -112,6 +112,8 @@ def _bulk_transitions(user: Any, cases: list[dict[str, Any]]) -> list[tuple[str,
     }:
         roles = roles_by_service.get(service_id, set())
         for transition in transitions_offered(version_spec(version_id), status, roles):
+            if transition.get("payment"):
+                continue  # asks for an amount, case by case
             offered.setdefault(transition["id"], str(transition["label"]))
     return sorted(offered.items(), key=lambda item: item[1])
 

@@ -253,6 +253,8 @@ class CaseAttributes(Mapping[str, Any]):
         if key == "fee_paid":
             # Read through the relation: the payments app sits above this one.
             return case.payments.filter(due_key="filing", status__in=FEE_PAID_STATUSES).exists()
+        if key == "amounts_unpaid":
+            return case.amounts_due.filter(paid_at__isnull=True).count()
         raise KeyError(key)
 
     def __iter__(self) -> Iterator[str]:

@@ -483,8 +483,13 @@ def case_transition(
     comment: str = "",
     expected_lock_version: int | None = None,
     as_authority: bool = False,
+    with_payment: bool = False,
 ) -> Case:
     """Take a workflow transition; ``actor`` None is the system (timers).
+
+    ``with_payment``: the caller records the amount a ``payment:`` transition
+    asks for (``payments.services.payment_request``); without it, such a
+    transition is refused (it would ask for nothing).
 
     ``as_authority``: the actor records a decision taken by an authority
     (the College) rather than by their own role in the service.
@@ -502,6 +507,7 @@ def case_transition(
             comment=comment,
             expected_lock_version=expected_lock_version,
             as_authority=as_authority,
+            with_payment=with_payment,
         )
     except DocumentNotSealed as failure:
         document_seal_failure_record(actor=actor, case_id=case.pk, failure=failure)
@@ -517,6 +523,7 @@ def _case_transition(
     comment: str,
     expected_lock_version: int | None,
     as_authority: bool,
+    with_payment: bool = False,
 ) -> Case:
     case = _locked(case, expected_lock_version)
     transition = case.spec.transitions.get(transition_id)
@@ -525,6 +532,10 @@ def _case_transition(
         unmet = requirement_unmet(case, transition) if transition is not None else None
         raise TransitionRefused(
             unmet or _("Cette action n'est pas possible pour ce dossier dans son état actuel.")
+        )
+    if transition.get("payment") and not with_payment:
+        raise TransitionRefused(
+            _("Cette action demande un montant : indiquez-le dans « Demander un paiement ».")
         )
     comment = comment.strip()
     mode = transition.get("comment", "optional")

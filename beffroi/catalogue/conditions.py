@@ -28,6 +28,8 @@ CASE_ATTRIBUTES = (
     "opinions_unfavourable",
     # The procedure's fee is paid (payments app, read through the case's payments).
     "fee_paid",
+    # Amounts an agent asked for (« Demander un paiement ») and not paid yet.
+    "amounts_unpaid",
 )
 Condition = Mapping[str, Any]
 ORDERINGS: dict[str, Callable[[Any, Any], bool]] = {

@@ -163,3 +163,47 @@ class Refund(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} € — {self.reason}"
+
+
+class AmountDue(models.Model):
+    """An amount an agent asked for on a case (« Demander un paiement »), with
+    its reason; paid by a ``Payment`` of the same ``due_key``.
+
+    The filing fee is not one: it is computed from the definition. This is
+    what an agent typed, so it is kept as typed.
+    """
+
+    municipality = municipality_field()
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="amounts_due")
+    # Public and unguessable: what the signed link names.
+    key = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    due_key = models.CharField(max_length=63)
+    amount = models.DecimalField(_("montant (€)"), max_digits=10, decimal_places=2)
+    reason = models.CharField(_("objet"), max_length=200)
+    # The definition's transition taken once it is paid ("" : none).
+    paid_transition = models.CharField(max_length=63, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("demandé par"),
+    )
+    requested_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
+    paid_at = models.DateTimeField(_("payé le"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "due_key"], name="amount_due_unique_key"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="amount_due_positive"),
+        ]
+        verbose_name = _("montant demandé")
+        verbose_name_plural = _("montants demandés")
+
+    def __str__(self) -> str:
+        return f"{self.amount} € — {self.reason}"
+
+    @property
+    def is_paid(self) -> bool:
+        return self.paid_at is not None

@@ -4,7 +4,7 @@ the payments the reconciliation job reads again."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from beffroi.cases.models import Case
 from beffroi.catalogue.definition import FeeQuote, fee_quote
-from beffroi.payments.models import SETTLED_STATUSES, UNPAID_STATUSES, Payment
+from beffroi.payments.models import SETTLED_STATUSES, UNPAID_STATUSES, AmountDue, Payment
 from beffroi.payments.registry import PROVIDERS
 
 
@@ -41,6 +41,8 @@ class CaseMoney:
     paid: Decimal
     refunded: Decimal
     payments: list[Payment]
+    # Amounts agents asked for (« Demander un paiement »), paid or not.
+    requested: list[AmountDue] = field(default_factory=list)
 
     @property
     def outstanding(self) -> Decimal:
@@ -53,11 +55,15 @@ def case_money(case: Case) -> CaseMoney:
     )
     quote = case_filing_fee(case)
     settled = [p for p in payments if p.status in SETTLED_STATUSES]
+    requested = list(AmountDue.objects.filter(case=case).select_related("requested_by"))
+    # The definition's fee when it is due at filing, and what agents asked for.
+    filing = quote.amount if quote and (quote.at_filing or not requested) else Decimal("0")
     return CaseMoney(
-        due=quote.amount if quote else Decimal("0"),
+        due=filing + sum((a.amount for a in requested), Decimal("0")),
         paid=sum((p.amount for p in settled), Decimal("0")),
         refunded=sum((p.refunded_amount for p in settled), Decimal("0")),
         payments=payments,
+        requested=requested,
     )
 
 
@@ -146,4 +152,29 @@ def payments_to_reconcile(*, now: datetime.datetime | None = None) -> list[int]:
         .exclude(provider__in=not_polled)
         .order_by("created_at")
         .values_list("pk", flat=True)[:500]
+    )
+
+
+def amounts_due_unpaid(case: Case) -> list[AmountDue]:
+    """What agents asked the applicant to pay and is not paid yet, oldest first."""
+    if case.is_closed:
+        return []
+    return list(AmountDue.objects.filter(case=case, paid_at__isnull=True))
+
+
+def amounts_due_of_citizen(user: Any) -> list[AmountDue]:
+    """« Mes paiements »: the amounts asked for on the citizen's open cases, not paid yet."""
+    return list(
+        AmountDue.objects.filter(
+            case__applicant=user, paid_at__isnull=True, case__closed_at__isnull=True
+        ).select_related("case__procedure")
+    )
+
+
+def amount_due_payments(amount_due: AmountDue) -> list[Payment]:
+    """The attempts at paying ``amount_due``, newest first."""
+    return list(
+        Payment.objects.filter(case_id=amount_due.case_id, due_key=amount_due.due_key).order_by(
+            "-created_at", "-id"
+        )
     )

@@ -24,7 +24,7 @@ from beffroi.audit.services import audit_event_record
 from beffroi.cases.history import case_history_add
 from beffroi.cases.models import Case, CaseEvent
 from beffroi.cases.notify import citizen_email_address, notify_service
-from beffroi.cases.services import case_transition
+from beffroi.cases.services import StaleCase, case_transition
 from beffroi.cases.workflow import TransitionRefused
 from beffroi.catalogue.definition import euros
 from beffroi.documents.models import IssuedDocument
@@ -32,7 +32,8 @@ from beffroi.documents.services import document_issue
 from beffroi.municipality.selectors import current_municipality, roles_in
 from beffroi.notifications.services import email_queue
 from beffroi.payments import base
-from beffroi.payments.models import SETTLED_STATUSES, Payment, Refund
+from beffroi.payments.links import amount_due_url
+from beffroi.payments.models import SETTLED_STATUSES, AmountDue, Payment, Refund
 from beffroi.payments.registry import default_provider, provider_get
 
 logger = logging.getLogger(__name__)
@@ -181,8 +182,11 @@ def _email_paid(payment: Payment) -> None:
 def _case_goes_on(payment: Payment) -> None:
     """The fee due at filing is paid: the case leaves « En attente de paiement »."""
     case = payment.case
+    if payment.due_key != "filing":
+        _amount_due_settle(payment)
+        return
     transition_id = (case.spec.fee or {}).get("paid_transition")
-    if payment.due_key != "filing" or not transition_id:
+    if not transition_id:
         return
     if case.status != case.spec.initial_status or case.is_closed:
         # Paid late, after the case was cancelled: the service decides (a refund).
@@ -395,3 +399,143 @@ def payment_receipt_issue(*, payment: Payment) -> IssuedDocument:
     payment.receipt = issued
     payment.save(update_fields=["receipt"])
     return issued
+
+
+# --- Amounts an agent asks for (« Demander un paiement ») ----------------------------------
+
+# Above this, an agent's typing error is more likely than a municipal fee.
+PAYMENT_REQUEST_MAX = Decimal("100000.00")
+
+
+def payment_amount_problem(amount: Decimal) -> str | None:
+    """Why ``amount`` cannot be asked for (in French), or None."""
+    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+        return _("Indiquez un montant en euros, au centime près (par exemple 12,50).")
+    if amount <= 0:
+        return _("Le montant demandé doit être supérieur à zéro.")
+    if amount > PAYMENT_REQUEST_MAX:
+        return _("Le montant demandé ne peut pas dépasser %(max)s.") % {
+            "max": euros(PAYMENT_REQUEST_MAX)
+        }
+    return None
+
+
+def _email_requested(amount_due: AmountDue, comment: str) -> None:
+    case = amount_due.case
+    to = citizen_email_address(case)
+    if not to:
+        return
+    context = {
+        "amount_due": amount_due,
+        "case": case,
+        "amount": euros(amount_due.amount),
+        "comment": comment,
+        "link": amount_due_url(amount_due, absolute=True),
+        "municipality": current_municipality(),
+        "tracking_url": settings.SITE_URL
+        + reverse("portal:tracking_detail", args=[case.tracking_code]),
+    }
+    email_queue(
+        to=to,
+        subject=_("Paiement demandé pour votre demande %(reference)s")
+        % {"reference": case.reference},
+        body_text=render_to_string("payments/email_requested.txt", context),
+        case_id=case.pk,
+    )
+
+
+@transaction.atomic
+def payment_request(
+    *,
+    actor: Actor,
+    case: Case,
+    transition_id: str,
+    amount: Decimal,
+    reason: str,
+    comment: str = "",
+    expected_lock_version: int | None = None,
+) -> AmountDue:
+    """Ask the applicant for ``amount`` (a ``payment:`` transition of the
+    definition): the case takes the transition, the amount is recorded with
+    its own ``due_key``, journaled, and the applicant gets an email with a
+    signed link to pay it, with or without an account.
+
+    Raises ``PaymentRefused`` (amount, reason, not such a transition),
+    ``TransitionRefused`` or ``StaleCase`` (from ``case_transition``).
+    """
+    transition = case.spec.transitions.get(transition_id) or {}
+    payment = transition.get("payment")
+    if not payment:
+        raise PaymentRefused(_("Cette action ne demande pas de paiement."))
+    problem = payment_amount_problem(amount)
+    if problem:
+        raise PaymentRefused(problem)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise PaymentRefused(_("Indiquez l’objet du paiement (le demandeur le lit)."))
+    case = case_transition(
+        actor=actor,
+        case=case,
+        transition_id=transition_id,
+        comment=comment,
+        expected_lock_version=expected_lock_version,
+        with_payment=True,
+    )
+    key = uuid.uuid4()
+    amount_due = AmountDue.objects.create(
+        case=case,
+        key=key,
+        due_key=f"request-{key.hex}",
+        amount=amount,
+        reason=reason[:200],
+        paid_transition=str(payment.get("paid_transition", "")),
+        requested_by=actor_user(actor),
+    )
+    case_history_add(
+        case_id=case.pk,
+        kind=CaseEvent.Kind.PAYMENT,
+        actor=actor,
+        text=_("Paiement demandé : %(amount)s (%(reason)s).")
+        % {"amount": euros(amount), "reason": amount_due.reason},
+        visible_to_citizen=True,
+    )
+    audit_event_record(
+        actor=actor,
+        action="payment.requested",
+        target=amount_due,
+        data={"case_id": case.pk, "amount": str(amount), "transition": transition_id},
+    )
+    _email_requested(amount_due, comment.strip())
+    return amount_due
+
+
+def _amount_due_settle(payment: Payment) -> None:
+    """An amount asked for is paid: recorded, journaled, and the case takes
+    the definition's transition for it."""
+    amount_due = (
+        AmountDue.objects.select_for_update()
+        .filter(case_id=payment.case_id, due_key=payment.due_key)
+        .first()
+    )
+    if amount_due is None or amount_due.is_paid:
+        return
+    amount_due.paid_at = payment.paid_at or timezone.now()
+    amount_due.save(update_fields=["paid_at"])
+    audit_event_record(
+        actor=None,
+        action="payment.amount_due_paid",
+        target=amount_due,
+        data={"case_id": payment.case_id, "payment_id": payment.pk},
+    )
+    case = payment.case
+    if not amount_due.paid_transition or case.is_closed:
+        return
+    try:
+        case_transition(actor=None, case=case, transition_id=amount_due.paid_transition)
+    except (TransitionRefused, StaleCase):
+        # Another amount still due, or the case moved on: the agent decides.
+        notify_service(
+            case,
+            message=_("Le paiement de %(amount)s (%(reason)s) est reçu.")
+            % {"amount": euros(payment.amount), "reason": amount_due.reason},
+        )

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from beffroi.portal import (
     views_account,
+    views_amounts_due,
     views_cases,
     views_catalogue,
     views_filing,
@@ -74,6 +75,12 @@ urlpatterns = [
     ),
     path("paiement/<uuid:key>/retour/", views_payments.payment_return, name="payment_return"),
     path("paiement/<uuid:key>/payer/", views_payments.payment_pay_again, name="payment_pay_again"),
+    path("paiement/demande/<str:token>/", views_amounts_due.amount_due_page, name="amount_due"),
+    path(
+        "paiement/demande/<str:token>/recu/",
+        views_amounts_due.amount_due_receipt,
+        name="amount_due_receipt",
+    ),
     path("mon-compte/documents/", views_account.my_documents, name="my_documents"),
     # The site
     path("", include("beffroi.portal.urls_agenda")),

@@ -31,7 +31,8 @@ from beffroi.documents.models import IssuedDocument
 from beffroi.documents.responses import file_response
 from beffroi.organisations.models import OrganisationMember
 from beffroi.organisations.selectors import organisation_role
-from beffroi.payments.selectors import filing_fee_unpaid
+from beffroi.payments.links import amount_due_links
+from beffroi.payments.selectors import amounts_due_unpaid, filing_fee_unpaid
 from beffroi.portal.forms import PayForm, ReplyForm
 from beffroi.portal.session import unlocked_case_ids
 
@@ -101,6 +102,7 @@ def case_page(request: HttpRequest, case: Case, *, via_code: bool) -> HttpRespon
             else None,
             "documents": IssuedDocument.objects.filter(case=case).select_related("service"),
             "unpaid_fee": filing_fee_unpaid(case),
+            "amounts_due": amount_due_links(amounts_due_unpaid(case)),
             "pay_form": PayForm(initial={"payment_key": uuid.uuid4()}),
             "form": form,
             "can_reply": can_reply,

@@ -15,8 +15,10 @@ from beffroi.cases.models import Case
 from beffroi.cases.selectors import submitted_case_for
 from beffroi.documents.responses import file_response
 from beffroi.payments.base import ProviderError
+from beffroi.payments.links import amount_due_links
 from beffroi.payments.models import Payment
 from beffroi.payments.selectors import (
+    amounts_due_of_citizen,
     case_filing_fee,
     citizen_payment_rows,
     get_payment_by_key,
@@ -128,6 +130,7 @@ def my_payments(request: HttpRequest) -> HttpResponse:
             "nav": "dashboard",
             "section": "payments",
             "rows": citizen_payment_rows(request.user),
+            "amounts_due": amount_due_links(amounts_due_of_citizen(request.user)),
             "form": PayForm(initial={"payment_key": uuid.uuid4()}),
         },
     )

@@ -154,7 +154,12 @@ TRANSITION_KEYS = {
     "requires",
     "style",
     "authority",
+    "payment",
 }
+PAYMENT_KEYS = {"amount", "reason", "paid_transition"}
+# What the agent is offered to ask for: the definition's fee (computed from
+# the answers, which the agent may change) or any amount the agent types.
+PAYMENT_AMOUNTS = ("fee", "any")
 
 
 def _check_transitions(
@@ -181,7 +186,43 @@ def _check_transitions(
         else:
             ids.add(transition_id)
         _check_transition(transition, path, statuses, fields, problems)
+    for index, transition in enumerate(transitions):
+        if isinstance(transition, Mapping) and "payment" in transition:
+            _check_payment(
+                transition, f"workflow.transitions[{index}].payment", transitions, problems
+            )
     return ids
+
+
+def _check_payment(
+    transition: Mapping[str, Any], path: str, transitions: list[Any], problems: Problems
+) -> None:
+    """``payment: {amount: fee|any, reason, paid_transition}``: taking the
+    transition asks the applicant for an amount; once paid, the case takes
+    ``paid_transition`` (which must leave the status this one enters)."""
+    payment = transition["payment"]
+    if not isinstance(payment, Mapping):
+        problems.add(path, "un dictionnaire {amount, reason, paid_transition} est attendu")
+        return
+    check_keys(payment, PAYMENT_KEYS, path, problems)
+    if payment.get("amount", "any") not in PAYMENT_AMOUNTS:
+        problems.add(f"{path}.amount", "« fee » (le montant calculé) ou « any » (tout montant)")
+    check_text(payment, "reason", path, problems)
+    if "paid_transition" not in payment:
+        return
+    target = {t.get("id"): t for t in transitions if isinstance(t, Mapping)}.get(
+        payment["paid_transition"]
+    )
+    if target is None:
+        problems.add(
+            f"{path}.paid_transition", f"transition inconnue « {payment['paid_transition']} »"
+        )
+    elif transition.get("to") not in (target.get("from") or []):
+        problems.add(
+            f"{path}.paid_transition",
+            f"la transition « {payment['paid_transition']} » doit partir du statut "
+            f"« {transition.get('to')} » (celui qui attend le paiement)",
+        )
 
 
 def _check_transition(
