@@ -72,6 +72,8 @@ def path_to_an_end(spec: ProcedureDefinition, status: str, roles: set[str]) -> l
         for transition in spec.transitions_from(current):
             if transition.get("authority"):
                 continue  # decided elsewhere (the College)
+            if transition.get("payment"):
+                continue  # asks the citizen for an amount (payments.services.payment_request)
             target = transition["to"]
             allowed = set(transition.get("roles") or roles)
             if target in seen or not allowed & roles:

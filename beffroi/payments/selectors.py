@@ -164,11 +164,11 @@ def amounts_due_unpaid(case: Case) -> list[AmountDue]:
 
 def amounts_due_of_citizen(user: Any) -> list[AmountDue]:
     """« Mes paiements »: the amounts asked for on the citizen's open cases, not paid yet."""
-    return list(
-        AmountDue.objects.filter(
-            case__applicant=user, paid_at__isnull=True, case__closed_at__isnull=True
-        ).select_related("case__procedure")
+    amounts = AmountDue.objects.filter(
+        case__applicant=user, paid_at__isnull=True, case__closed_at__isnull=True
     )
+    # Scoped by the applicant's own cases (one query: the list's count is pinned).
+    return list(amounts.select_related("case__procedure"))
 
 
 def amount_due_payments(amount_due: AmountDue) -> list[Payment]:

@@ -17,6 +17,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core import signing
 from django.utils import timezone
 
+from beffroi.accounts.models import User
 from beffroi.audit.models import AuditEvent
 from beffroi.cases.models import Case
 from beffroi.cases.services import case_submit, case_transition
@@ -54,6 +55,8 @@ def occupation_case(applicant: Any = None, **answers: Any) -> Case:
 
 
 class PaymentRequestTestCase(PaymentTestCase):
+    mobility_agent: User
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()

@@ -58,7 +58,7 @@ class SupplementJourneyTests(BrowserTestCase):
         # The applicant has no account: the email's link is enough.
         email = next(m for m in mail.outbox if m.subject.startswith("Paiement demandé"))
         assert email.to == ["jean.visiteur@example.org"]
-        link = re.search(r"https?://\S+(/paiement/demande/\S+/)", email.body)
+        link = re.search(r"https?://\S+(/paiement/demande/\S+/)", str(email.body))
         assert link is not None
         page = self.page
         self.visit(link.group(1))
