@@ -37,6 +37,19 @@ class AmountDuePageTests(PaymentRequestTestCase):
         assert payment.due_key == amount_due.due_key
         assert payment.payer is None
 
+    def test_payer_par_virement_shows_the_structured_communication(self) -> None:
+        amount_due = self.ask(self.case_in_progress())
+        url = amount_due_url(amount_due)
+        assert "Payer par virement" in self.client.get(url).content.decode()
+        self.client.post(
+            url, {"payment_key": "3b4e28ba-2fa1-11d2-883f-0016d3cca427", "method": "transfer"}
+        )
+        payment = Payment.objects.get()
+        assert payment.provider == "transfer"
+        html = self.client.get(url).content.decode()
+        assert "Communication structurée" in html
+        assert "BE68 5390 0754 7034" in html
+
     def test_once_paid_the_page_says_so_and_gives_the_receipt(self) -> None:
         amount_due = self.ask(self.case_in_progress())
         url = amount_due_url(amount_due)
