@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -444,6 +446,23 @@ def _email_requested(amount_due: AmountDue, comment: str) -> None:
     )
 
 
+def _payment_request_check(
+    case: Case, transition_id: str, amount: Decimal, reason: str
+) -> tuple[Mapping[str, Any], str]:
+    """The transition's ``payment:`` and the reason as kept; ``PaymentRefused`` otherwise."""
+    transition = case.spec.transitions.get(transition_id) or {}
+    payment = transition.get("payment")
+    if not isinstance(payment, Mapping):
+        raise PaymentRefused(_("Cette action ne demande pas de paiement."))
+    problem = payment_amount_problem(amount)
+    if problem:
+        raise PaymentRefused(problem)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise PaymentRefused(_("Indiquez l’objet du paiement (le demandeur le lit)."))
+    return payment, reason
+
+
 @transaction.atomic
 def payment_request(
     *,
@@ -463,16 +482,7 @@ def payment_request(
     Raises ``PaymentRefused`` (amount, reason, not such a transition),
     ``TransitionRefused`` or ``StaleCase`` (from ``case_transition``).
     """
-    transition = case.spec.transitions.get(transition_id) or {}
-    payment = transition.get("payment")
-    if not payment:
-        raise PaymentRefused(_("Cette action ne demande pas de paiement."))
-    problem = payment_amount_problem(amount)
-    if problem:
-        raise PaymentRefused(problem)
-    reason = " ".join(reason.split())
-    if not reason:
-        raise PaymentRefused(_("Indiquez l’objet du paiement (le demandeur le lit)."))
+    payment, reason = _payment_request_check(case, transition_id, amount, reason)
     case = case_transition(
         actor=actor,
         case=case,
