@@ -178,3 +178,10 @@ def amount_due_payments(amount_due: AmountDue) -> list[Payment]:
             "-created_at", "-id"
         )
     )
+
+
+def amount_due_of_payment(payment: Payment) -> AmountDue | None:
+    """The amount an agent asked for that ``payment`` pays (None: the filing fee)."""
+    if payment.due_key == "filing":
+        return None
+    return AmountDue.objects.filter(case_id=payment.case_id, due_key=payment.due_key).first()

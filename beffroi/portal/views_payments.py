@@ -9,15 +9,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from beffroi.cases.models import Case
 from beffroi.cases.selectors import submitted_case_for
 from beffroi.documents.responses import file_response
 from beffroi.payments.base import ProviderError
-from beffroi.payments.links import amount_due_links
+from beffroi.payments.links import amount_due_links, amount_due_token
 from beffroi.payments.models import Payment
 from beffroi.payments.selectors import (
+    amount_due_of_payment,
     amounts_due_of_citizen,
     case_filing_fee,
     citizen_payment_rows,
@@ -76,6 +78,15 @@ def go_to_checkout(request: HttpRequest, payment: Payment) -> HttpResponse:
     return redirect("portal:payment_return", key=payment.idempotency_key)
 
 
+def _amount_due_receipt_url(payment: Payment) -> str:
+    """An amount asked for is paid with or without an account: its receipt
+    is behind the signed link (« Mes paiements » needs an account)."""
+    amount_due = amount_due_of_payment(payment) if payment.is_settled else None
+    if amount_due is None:
+        return ""
+    return reverse("portal:amount_due_receipt", args=[amount_due_token(amount_due)])
+
+
 @require_safe
 def payment_return(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
     """Where the provider sends the payer back: the status is read from the
@@ -92,6 +103,7 @@ def payment_return(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
             "payment": payment,
             "case": payment.case,
             "may_pay_again": may_pay_again(payment),
+            "amount_due_receipt_url": _amount_due_receipt_url(payment),
             "form": PayForm(initial={"payment_key": uuid.uuid4()}),
         },
     )

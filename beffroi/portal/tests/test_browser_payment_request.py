@@ -68,6 +68,9 @@ class SupplementJourneyTests(BrowserTestCase):
         assert page.get_by_role("heading", name="Paiement de démonstration").is_visible()
         self.submit(page.get_by_role("button", name="Payer", exact=True))
         assert page.get_by_role("heading", name="Paiement reçu").is_visible()
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Télécharger le reçu (PDF)").click()
+        assert download.value.path().read_bytes().startswith(b"%PDF-")
         self.visit(link.group(1))
         assert page.get_by_role("link", name="Télécharger le reçu (PDF)").is_visible()
 
@@ -77,4 +80,5 @@ class SupplementJourneyTests(BrowserTestCase):
         payments = agent.locator("#payments")
         assert payments.get_by_text(re.compile("payé le")).first.is_visible()
         assert payments.get_by_text("Supplément : deux jours de plus").first.is_visible()
+        assert agent.get_by_role("link", name="Reçu de paiement").is_visible()
         agent.context.close()
