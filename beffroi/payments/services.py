@@ -310,6 +310,18 @@ def _refund_check(actor: Actor, payment: Payment, amount: Decimal, reason: str) 
 
 
 @transaction.atomic
+def payment_refund_reauthentication_record(*, actor: Actor, case: Case, succeeded: bool) -> None:
+    """An agent confirmed (or failed to confirm) their password before a refund."""
+    audit_event_record(
+        actor=actor,
+        action="payment.refund_reauthenticated"
+        if succeeded
+        else "payment.refund_reauthentication_failed",
+        target=case,
+    )
+
+
+@transaction.atomic
 def payment_refund(*, actor: Actor, payment: Payment, amount: Decimal, reason: str) -> Refund:
     """Give back ``amount`` (all or part of what is left) with a reason.
 
