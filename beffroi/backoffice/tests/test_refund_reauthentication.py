@@ -38,7 +38,7 @@ class RefundReauthenticationTests(PaymentTestCase):
         self.assertContains(
             response,
             "Mot de passe incorrect : le remboursement n&#x27;est pas fait.",
-            count=3,
+            count=2,
             status_code=400,
         )
         self.assertContains(response, 'value="0,50"', status_code=400)
