@@ -163,3 +163,22 @@ class Refund(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} € — {self.reason}"
+
+
+class PaymentReminder(models.Model):
+    """The one reminder a case waiting for its fee gets (the row makes it once)."""
+
+    municipality = municipality_field()
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    due_key = models.CharField(max_length=63, default="filing")
+    sent_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "due_key"], name="payment_reminder_once")
+        ]
+        verbose_name = _("rappel de paiement")
+        verbose_name_plural = _("rappels de paiement")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.due_key} reminded {self.sent_at:%Y-%m-%d}"
