@@ -8,8 +8,8 @@ from typing import Any
 from django.urls import reverse
 
 from beffroi.payments.models import Payment, Refund
-from beffroi.testing.personas import PASSWORD
 from beffroi.payments.tests.helpers import PaymentTestCase, pay_at_provider, pin_case, start_payment
+from beffroi.testing.personas import PASSWORD
 
 
 class CasePaymentsTests(PaymentTestCase):
