@@ -120,7 +120,7 @@ class WebProcessKilledTests(TransactionTestCase):
             "DATABASE_URL": url,
             "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE,
         }
-        done = subprocess.run(
+        done = subprocess.run(  # noqa: S603 (this interpreter, the script above)
             [sys.executable, "-c", WEB_PROCESS, payment.provider_reference],
             cwd=Path(settings.BASE_DIR),
             env=env,

@@ -9,9 +9,9 @@ import pytest
 
 from beffroi.cases.models import Case
 from beffroi.cases.services import case_transition
+from beffroi.cases.workflow import TransitionRefused
 from beffroi.catalogue.models import Procedure
 from beffroi.demo.filing import file_sample_case
-from beffroi.cases.workflow import TransitionRefused
 from beffroi.documents.models import IssuedDocument
 from beffroi.notifications.models import OutgoingEmail
 from beffroi.payments.selectors import case_filing_fee, filing_fee_unpaid
@@ -30,7 +30,8 @@ class UrbanismCertificateFeeTests(PaymentTestCase):
         case = cu1_case(self.citizen)
         assert case.status == "awaiting_payment"
         fee = filing_fee_unpaid(case)
-        assert fee is not None and str(fee.amount) == "50.00"
+        assert fee is not None
+        assert str(fee.amount) == "50.00"
         assert not IssuedDocument.objects.filter(case=case).exists()
         assert OutgoingEmail.objects.filter(
             subject=f"Votre demande {case.reference} attend son paiement"
