@@ -182,3 +182,25 @@ class PaymentReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.due_key} reminded {self.sent_at:%Y-%m-%d}"
+
+
+class ReceiptTemplate(models.Model):
+    """The city's own text for the body of its payment receipts (one per
+    city); without it, the shipped text (``payments/receipt_body.html``)."""
+
+    municipality = municipality_field()
+    body = models.TextField(_("texte du reçu"))
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["municipality"], name="receipt_template_one_per_city")
+        ]
+        verbose_name = _("modèle de reçu")
+        verbose_name_plural = _("modèles de reçu")
+
+    def __str__(self) -> str:
+        return f"receipt template of {self.municipality_id}"

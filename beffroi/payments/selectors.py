@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from beffroi.cases.models import Case
 from beffroi.catalogue.definition import FeeQuote, fee_quote
-from beffroi.payments.models import SETTLED_STATUSES, UNPAID_STATUSES, Payment
+from beffroi.core.tenancy import current_municipality_id
+from beffroi.payments.models import SETTLED_STATUSES, UNPAID_STATUSES, Payment, ReceiptTemplate
 from beffroi.payments.registry import PROVIDERS
 
 
@@ -147,3 +148,8 @@ def payments_to_reconcile(*, now: datetime.datetime | None = None) -> list[int]:
         .order_by("created_at")
         .values_list("pk", flat=True)[:500]
     )
+
+
+def receipt_template_current() -> ReceiptTemplate | None:
+    """The city's own receipt text, if it wrote one."""
+    return ReceiptTemplate.objects.filter(municipality_id=current_municipality_id()).first()

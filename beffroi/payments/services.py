@@ -32,7 +32,13 @@ from beffroi.documents.services import document_issue
 from beffroi.municipality.selectors import current_municipality, roles_in
 from beffroi.notifications.services import email_queue
 from beffroi.payments import base
-from beffroi.payments.models import SETTLED_STATUSES, Payment, Refund
+from beffroi.payments.models import SETTLED_STATUSES, Payment, ReceiptTemplate, Refund
+from beffroi.payments.receipt_text import (
+    receipt_text_problems,
+    receipt_text_render,
+    receipt_values,
+)
+from beffroi.payments.selectors import receipt_template_current
 from beffroi.payments.registry import default_provider, provider_get
 
 logger = logging.getLogger(__name__)
@@ -388,10 +394,14 @@ def payment_receipt_issue(*, payment: Payment) -> IssuedDocument:
         raise PaymentRefused(_("Ce paiement n'a pas été reçu : il n'a pas de reçu."))
     case = payment.case
     municipality = current_municipality()
-    body = render_to_string(
-        "payments/receipt_body.html",
-        {"payment": payment, "case": case, "amount": euros(payment.amount)},
-    )
+    template = receipt_template_current()
+    if template is not None:  # the city's own text
+        body = str(receipt_text_render(template.body, receipt_values(payment, municipality.name)))
+    else:
+        body = render_to_string(
+            "payments/receipt_body.html",
+            {"payment": payment, "case": case, "amount": euros(payment.amount)},
+        )
     issued = document_issue(
         actor=None,
         case_id=case.pk,
@@ -407,3 +417,35 @@ def payment_receipt_issue(*, payment: Payment) -> IssuedDocument:
     payment.receipt = issued
     payment.save(update_fields=["receipt"])
     return issued
+
+
+class ReceiptTextRefused(PaymentRefused):
+    """A receipt text that cannot be saved; ``message`` lists why, in French."""
+
+
+@transaction.atomic
+def receipt_template_save(*, actor: Actor, body: str) -> ReceiptTemplate | None:
+    """Save the city's receipt text; an empty text goes back to the shipped one
+    (None then). Receipts already issued keep their text. Raises
+    ``ReceiptTextRefused`` for an unknown placeholder, a tag or a seal claim."""
+    body = body.strip()
+    problems = receipt_text_problems(body)
+    if problems:
+        raise ReceiptTextRefused(" ".join(problems))
+    current = receipt_template_current()
+    if not body:
+        if current is not None:
+            audit_event_record(actor=actor, action="payment.receipt_template_reset", target=current)
+            current.delete()
+        return None
+    template = current or ReceiptTemplate()
+    template.body = body
+    template.updated_by = actor_user(actor)
+    template.save()
+    audit_event_record(
+        actor=actor,
+        action="payment.receipt_template_saved",
+        target=template,
+        data={"length": len(body)},
+    )
+    return template
