@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import Any
 
 from django.utils.formats import date_format
 from django.utils.html import escape, linebreaks
@@ -23,7 +24,7 @@ from beffroi.catalogue.definition import euros
 from beffroi.payments.models import Payment
 
 # What a receipt's text may say, and what each placeholder becomes.
-PLACEHOLDERS: Mapping[str, str] = {
+PLACEHOLDERS: Mapping[str, Any] = {
     "demandeur": gettext_lazy("le nom du demandeur"),
     "objet": gettext_lazy("l'objet du paiement"),
     "demarche": gettext_lazy("la démarche demandée"),

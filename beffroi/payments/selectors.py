@@ -152,4 +152,7 @@ def payments_to_reconcile(*, now: datetime.datetime | None = None) -> list[int]:
 
 def receipt_template_current() -> ReceiptTemplate | None:
     """The city's own receipt text, if it wrote one."""
-    return ReceiptTemplate.objects.filter(municipality_id=current_municipality_id()).first()
+    municipality_id = current_municipality_id()
+    if municipality_id is None:  # an installation without its city recorded yet
+        return ReceiptTemplate.objects.filter(municipality__isnull=True).first()
+    return ReceiptTemplate.objects.filter(municipality_id=municipality_id).first()

@@ -38,8 +38,8 @@ from beffroi.payments.receipt_text import (
     receipt_text_render,
     receipt_values,
 )
-from beffroi.payments.selectors import receipt_template_current
 from beffroi.payments.registry import default_provider, provider_get
+from beffroi.payments.selectors import receipt_template_current
 
 logger = logging.getLogger(__name__)
 
