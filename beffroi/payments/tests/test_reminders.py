@@ -13,6 +13,7 @@ from django.utils import timezone
 from beffroi.audit.models import AuditEvent
 from beffroi.cases.models import Case, CaseEvent
 from beffroi.cases.tasks import fire_due_timers
+from beffroi.core.periodic import registered_jobs
 from beffroi.notifications.models import OutgoingEmail
 from beffroi.payments.models import PaymentReminder
 from beffroi.payments.reminders import filing_fees_to_remind, payment_reminder_send
@@ -106,3 +107,10 @@ class PaymentReminderTests(PaymentTestCase):
         assert Case.objects.count() == 0
         with self.later(days=3):
             assert filing_fees_to_remind() == []
+
+
+def test_the_reminder_job_is_registered_with_the_worker_scheduler() -> None:
+    jobs = {job.name: job for job in registered_jobs()}
+    assert jobs["beffroi.payments.tasks.remind_unpaid_filing_fees"].every == (
+        datetime.timedelta(minutes=15)
+    )
