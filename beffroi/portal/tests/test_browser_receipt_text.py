@@ -26,9 +26,11 @@ class ReceiptTextPageTests(BrowserTestCase):
 
         text.fill("Reçu de {{ payeur }} : {{ montant }}.")
         self.submit(page.get_by_role("button", name="Enregistrer le texte"))
-        assert page.get_by_role("alert").get_by_text(
-            "« {{ payeur }} » n'est pas un champ possible.", exact=False
-        ).is_visible()
+        assert (
+            page.get_by_role("alert")
+            .get_by_text("« {{ payeur }} » n'est pas un champ possible.", exact=False)
+            .is_visible()
+        )
         assert page.get_by_label("Texte du reçu").input_value() == (
             "Reçu de {{ payeur }} : {{ montant }}."
         )
