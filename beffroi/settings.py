@@ -422,6 +422,12 @@ WORLDLINE_WEBHOOK_SECRET = env_str("WORLDLINE_WEBHOOK_SECRET")
 WORLDLINE_PAYMENT_PRODUCTS = [
     int(p) for p in env_list("WORLDLINE_PAYMENT_PRODUCTS", ["3012", "1", "3"])
 ]
+# An agent's password, typed before a refund, holds this many minutes for
+# the next refunds of the same session.
+REFUND_REAUTHENTICATION_MINUTES = env_int("REFUND_REAUTHENTICATION_MINUTES", 5)
+# A case waiting for its fee at filing gets one reminder email after this
+# many days (0: none); the procedure's own timer cancels it later.
+PAYMENT_REMINDER_AFTER_DAYS = env_int("PAYMENT_REMINDER_AFTER_DAYS", 2)
 # --- end of Payments ----------------------------------------------------------
 
 # --- Bank transfers (beffroi.payments.contrib.transfer) ---------------------

@@ -20,6 +20,7 @@ from beffroi.backoffice.forms_cases import (
 )
 from beffroi.backoffice.forms_payment_requests import payment_request_forms
 from beffroi.backoffice.forms_payments import RefundForm
+from beffroi.backoffice.reauth import refund_confirmation_needed
 from beffroi.cases.formengine import answer_rows, late_request
 from beffroi.cases.models import Case
 from beffroi.cases.opinions import can_request_opinions
@@ -64,7 +65,8 @@ def money_context(request: HttpRequest, case: Case, form: RefundForm | None) -> 
     return {
         "money": money,
         "may_refund": may_refund,
-        "refund_form": form or RefundForm(payments=refundable),
+        "refund_form": form
+        or RefundForm(payments=refundable, password_needed=refund_confirmation_needed(request)),
     }
 
 

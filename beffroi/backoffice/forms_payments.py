@@ -34,9 +34,23 @@ class RefundForm(SharedPageForm):
         help_text=_("Le demandeur le lit dans l’historique de sa demande."),
         error_messages={"required": _("Indiquez le motif du remboursement.")},
     )
+    # Asked again before money leaves (views_payments.py): never shown back.
+    password = forms.CharField(
+        label=_("Votre mot de passe"),
+        strip=False,
+        help_text=_("Par sécurité, confirmez votre identité avant de rembourser."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={
+            "required": _("Indiquez votre mot de passe pour confirmer le remboursement.")
+        },
+    )
 
-    def __init__(self, *args: Any, payments: list[Payment], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, payments: list[Payment], password_needed: bool = True, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if not password_needed:  # confirmed a few minutes ago
+            del self.fields["password"]
         field = self.fields["payment"]
         assert isinstance(field, forms.TypedChoiceField)
         field.choices = [(p.pk, f"{euros(p.refundable_amount)} — {p.reason}") for p in payments]

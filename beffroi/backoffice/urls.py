@@ -12,6 +12,7 @@ from beffroi.backoffice import (
     views_payment_requests,
     views_payments,
     views_people,
+    views_receipt,
 )
 
 app_name = "backoffice"
@@ -80,6 +81,7 @@ urlpatterns = [
     path("finances/export.<str:fmt>", views_finance.finance_export, name="finance_export"),
     path("finances/coda/", views_finance.coda_upload, name="coda_upload"),
     path("finances/credits/", views_finance.finance_credits, name="finance_credits"),
+    path("recus/texte/", views_receipt.receipt_text_edit, name="receipt_text"),
     path(
         "finances/credits/<int:pk>/rapprocher/",
         views_finance.credit_match,

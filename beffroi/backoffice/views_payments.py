@@ -12,9 +12,14 @@ from django.views.decorators.http import require_POST
 from beffroi.backoffice.case_page import case_page_again, refundable_payments
 from beffroi.backoffice.decorators import agent_required
 from beffroi.backoffice.forms_payments import RefundForm
+from beffroi.backoffice.reauth import refund_confirm, refund_confirmation_needed
 from beffroi.cases.selectors import get_case_for_agent
 from beffroi.catalogue.definition import euros
-from beffroi.payments.services import RefundRefused, payment_refund
+from beffroi.payments.services import (
+    RefundRefused,
+    payment_refund,
+    payment_refund_reauthentication_record,
+)
 
 
 @agent_required
@@ -22,9 +27,18 @@ from beffroi.payments.services import RefundRefused, payment_refund
 def case_refund_view(request: HttpRequest, reference: str) -> HttpResponse:
     case = get_case_for_agent(request.user, reference)
     payments = refundable_payments(case)
-    form = RefundForm(request.POST, payments=payments)
+    needed = refund_confirmation_needed(request)
+    form = RefundForm(request.POST, payments=payments, password_needed=needed)
     if not form.is_valid():
         return case_page_again(request, case, 400, refund_form=form)
+    if needed:
+        refused = refund_confirm(request, form.cleaned_data["password"])
+        payment_refund_reauthentication_record(
+            actor=request.user, case=case, succeeded=refused is None
+        )
+        if refused is not None:
+            form.add_error("password", refused)
+            return case_page_again(request, case, 400, refund_form=form)
     payment = next(p for p in payments if p.pk == form.cleaned_data["payment"])
     try:
         refund = payment_refund(

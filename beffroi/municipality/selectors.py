@@ -76,3 +76,8 @@ def roles_in(user: Any, service_id: int | None) -> set[str]:
 def is_member(user: Any, service_id: int | None) -> bool:
     """Whether the user has a place in the service: the one answer to "is this agent in it"."""
     return bool(roles_in(user, service_id))
+
+
+def is_functional_admin(user: Any) -> bool:
+    """A functional administrator (of any service): edits the city's texts."""
+    return any(seat.role == Membership.Role.FUNCTIONAL_ADMIN for seat in seats_of(user))

@@ -207,3 +207,44 @@ class AmountDue(models.Model):
     @property
     def is_paid(self) -> bool:
         return self.paid_at is not None
+
+
+class PaymentReminder(models.Model):
+    """The one reminder a case waiting for its fee gets (the row makes it once)."""
+
+    municipality = municipality_field()
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    due_key = models.CharField(max_length=63, default="filing")
+    sent_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "due_key"], name="payment_reminder_once")
+        ]
+        verbose_name = _("rappel de paiement")
+        verbose_name_plural = _("rappels de paiement")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.due_key} reminded {self.sent_at:%Y-%m-%d}"
+
+
+class ReceiptTemplate(models.Model):
+    """The city's own text for the body of its payment receipts (one per
+    city); without it, the shipped text (``payments/receipt_body.html``)."""
+
+    municipality = municipality_field()
+    body = models.TextField(_("texte du reçu"))
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["municipality"], name="receipt_template_one_per_city")
+        ]
+        verbose_name = _("modèle de reçu")
+        verbose_name_plural = _("modèles de reçu")
+
+    def __str__(self) -> str:
+        return f"receipt template of {self.municipality_id}"

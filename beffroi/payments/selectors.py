@@ -15,7 +15,14 @@ from django.utils import timezone
 
 from beffroi.cases.models import Case
 from beffroi.catalogue.definition import FeeQuote, fee_quote
-from beffroi.payments.models import SETTLED_STATUSES, UNPAID_STATUSES, AmountDue, Payment
+from beffroi.core.tenancy import current_municipality_id
+from beffroi.payments.models import (
+    SETTLED_STATUSES,
+    UNPAID_STATUSES,
+    AmountDue,
+    Payment,
+    ReceiptTemplate,
+)
 from beffroi.payments.registry import PROVIDERS
 
 
@@ -185,3 +192,11 @@ def amount_due_of_payment(payment: Payment) -> AmountDue | None:
     if payment.due_key == "filing":
         return None
     return AmountDue.objects.filter(case_id=payment.case_id, due_key=payment.due_key).first()
+
+
+def receipt_template_current() -> ReceiptTemplate | None:
+    """The city's own receipt text, if it wrote one."""
+    municipality_id = current_municipality_id()
+    if municipality_id is None:  # an installation without its city recorded yet
+        return ReceiptTemplate.objects.filter(municipality__isnull=True).first()
+    return ReceiptTemplate.objects.filter(municipality_id=municipality_id).first()

@@ -35,8 +35,14 @@ from beffroi.municipality.selectors import current_municipality, roles_in
 from beffroi.notifications.services import email_queue
 from beffroi.payments import base
 from beffroi.payments.links import amount_due_url
-from beffroi.payments.models import SETTLED_STATUSES, AmountDue, Payment, Refund
+from beffroi.payments.models import SETTLED_STATUSES, AmountDue, Payment, ReceiptTemplate, Refund
+from beffroi.payments.receipt_text import (
+    receipt_text_problems,
+    receipt_text_render,
+    receipt_values,
+)
 from beffroi.payments.registry import default_provider, provider_get
+from beffroi.payments.selectors import receipt_template_current
 
 logger = logging.getLogger(__name__)
 
@@ -316,6 +322,18 @@ def _refund_check(actor: Actor, payment: Payment, amount: Decimal, reason: str) 
 
 
 @transaction.atomic
+def payment_refund_reauthentication_record(*, actor: Actor, case: Case, succeeded: bool) -> None:
+    """An agent confirmed (or failed to confirm) their password before a refund."""
+    audit_event_record(
+        actor=actor,
+        action="payment.refund_reauthenticated"
+        if succeeded
+        else "payment.refund_reauthentication_failed",
+        target=case,
+    )
+
+
+@transaction.atomic
 def payment_refund(*, actor: Actor, payment: Payment, amount: Decimal, reason: str) -> Refund:
     """Give back ``amount`` (all or part of what is left) with a reason.
 
@@ -382,10 +400,14 @@ def payment_receipt_issue(*, payment: Payment) -> IssuedDocument:
         raise PaymentRefused(_("Ce paiement n'a pas été reçu : il n'a pas de reçu."))
     case = payment.case
     municipality = current_municipality()
-    body = render_to_string(
-        "payments/receipt_body.html",
-        {"payment": payment, "case": case, "amount": euros(payment.amount)},
-    )
+    template = receipt_template_current()
+    if template is not None:  # the city's own text
+        body = str(receipt_text_render(template.body, receipt_values(payment, municipality.name)))
+    else:
+        body = render_to_string(
+            "payments/receipt_body.html",
+            {"payment": payment, "case": case, "amount": euros(payment.amount)},
+        )
     issued = document_issue(
         actor=None,
         case_id=case.pk,
@@ -549,3 +571,35 @@ def _amount_due_settle(payment: Payment) -> None:
             message=_("Le paiement de %(amount)s (%(reason)s) est reçu.")
             % {"amount": euros(payment.amount), "reason": amount_due.reason},
         )
+
+
+class ReceiptTextRefused(PaymentRefused):
+    """A receipt text that cannot be saved; ``message`` lists why, in French."""
+
+
+@transaction.atomic
+def receipt_template_save(*, actor: Actor, body: str) -> ReceiptTemplate | None:
+    """Save the city's receipt text; an empty text goes back to the shipped one
+    (None then). Receipts already issued keep their text. Raises
+    ``ReceiptTextRefused`` for an unknown placeholder, a tag or a seal claim."""
+    body = body.strip()
+    problems = receipt_text_problems(body)
+    if problems:
+        raise ReceiptTextRefused(" ".join(problems))
+    current = receipt_template_current()
+    if not body:
+        if current is not None:
+            audit_event_record(actor=actor, action="payment.receipt_template_reset", target=current)
+            current.delete()
+        return None
+    template = current or ReceiptTemplate()
+    template.body = body
+    template.updated_by = actor_user(actor)
+    template.save()
+    audit_event_record(
+        actor=actor,
+        action="payment.receipt_template_saved",
+        target=template,
+        data={"length": len(body)},
+    )
+    return template

@@ -6,6 +6,7 @@ from django_tasks import task
 
 from beffroi.core.periodic import periodic
 from beffroi.payments.models import Payment
+from beffroi.payments.reminders import filing_fees_to_remind, payment_reminder_send
 from beffroi.payments.selectors import payments_to_reconcile
 from beffroi.payments.services import payment_refresh
 
@@ -18,3 +19,12 @@ from beffroi.payments.services import payment_refresh
 def reconcile_open_payments() -> None:
     for payment in Payment.objects.filter(pk__in=payments_to_reconcile()):
         payment_refresh(payment=payment, source="reconciliation")
+
+
+# Every 15 minutes: a case waiting for its fee at filing gets its one
+# reminder soon after PAYMENT_REMINDER_AFTER_DAYS. Running it twice sends nothing more.
+@periodic(every=timedelta(minutes=15))
+@task()
+def remind_unpaid_filing_fees() -> None:
+    for case_id in filing_fees_to_remind():
+        payment_reminder_send(case_id=case_id)

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from beffroi.payments.models import Payment, Refund
 from beffroi.payments.tests.helpers import PaymentTestCase, pay_at_provider, pin_case, start_payment
+from beffroi.testing.personas import PASSWORD
 
 
 class CasePaymentsTests(PaymentTestCase):
@@ -21,7 +22,7 @@ class CasePaymentsTests(PaymentTestCase):
     def refund(self, **data: Any) -> Any:
         return self.client.post(
             reverse("backoffice:case_refund", args=[self.case.reference]),
-            {"payment": self.payment.pk, "reason": "Carte expirée", **data},
+            {"payment": self.payment.pk, "reason": "Carte expirée", "password": PASSWORD, **data},
         )
 
     def test_the_page_says_what_is_due_paid_and_refunded(self) -> None:
