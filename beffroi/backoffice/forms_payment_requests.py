@@ -4,7 +4,7 @@ transition of the definition that asks for one (``payment:``)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beffroi.cases.models import Case
 from beffroi.catalogue.definition import fee_quote
-from beffroi.core.forms import SharedPageForm
+from beffroi.core.forms import EurosField, SharedPageForm
 from beffroi.payments.services import payment_amount_problem
 
 
@@ -20,10 +20,9 @@ class PaymentRequestForm(SharedPageForm):
     id_prefix = "payment_request"
 
     transition = forms.CharField(widget=forms.HiddenInput)
-    # Typed as text: « 12,50 » as agents write it, and a clear message for anything else.
-    amount = forms.CharField(
+    amount = EurosField(
         label=_("Montant demandé (€)"),
-        max_length=14,
+        positive_message=_("Le montant demandé doit être supérieur à zéro."),
         help_text=_("En euros, au centime près, par exemple 12,50."),
         error_messages={"required": _("Indiquez le montant demandé.")},
     )
@@ -42,14 +41,7 @@ class PaymentRequestForm(SharedPageForm):
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
 
     def clean_amount(self) -> Decimal:
-        text = self.cleaned_data["amount"].strip().replace("€", "").replace(" ", "")
-        text = text.replace("\u00a0", "").replace("\u202f", "")
-        try:
-            amount = Decimal(text.replace(",", "."))
-        except InvalidOperation:
-            raise forms.ValidationError(
-                _("Indiquez un montant en euros, par exemple 12,50.")
-            ) from None
+        amount: Decimal = self.cleaned_data["amount"]
         problem = payment_amount_problem(amount)
         if problem:
             raise forms.ValidationError(problem)

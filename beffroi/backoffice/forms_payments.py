@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from beffroi.catalogue.definition import euros
-from beffroi.core.forms import SharedPageForm
+from beffroi.core.forms import EurosField, SharedPageForm
 from beffroi.payments.models import Payment
 
 
@@ -21,10 +20,10 @@ class RefundForm(SharedPageForm):
         coerce=int,
         error_messages={"invalid_choice": _("Ce paiement ne peut plus être remboursé.")},
     )
-    # Typed as text: « 1,50 » as agents write it, and a clear message for anything else.
-    amount = forms.CharField(
+    amount = EurosField(
         label=_("Montant à rembourser (€)"),
-        max_length=12,
+        example="2,00",
+        positive_message=_("Le montant à rembourser doit être supérieur à zéro."),
         help_text=_("Tout ou partie de ce qui reste payé, par exemple 2,00."),
         error_messages={"required": _("Indiquez le montant à rembourser.")},
     )
@@ -54,17 +53,3 @@ class RefundForm(SharedPageForm):
         field = self.fields["payment"]
         assert isinstance(field, forms.TypedChoiceField)
         field.choices = [(p.pk, f"{euros(p.refundable_amount)} — {p.reason}") for p in payments]
-
-    def clean_amount(self) -> Decimal:
-        text = self.cleaned_data["amount"].strip().replace("€", "").replace(" ", "")
-        try:
-            amount = Decimal(text.replace(",", "."))
-        except InvalidOperation:
-            raise forms.ValidationError(
-                _("Indiquez un montant en euros, par exemple 2,00.")
-            ) from None
-        if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
-            raise forms.ValidationError(_("Indiquez un montant en euros, au centime près."))
-        if amount <= 0:
-            raise forms.ValidationError(_("Le montant à rembourser doit être supérieur à zéro."))
-        return amount

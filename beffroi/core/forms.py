@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
 from django.core.cache import caches
 from django.forms.renderers import DjangoTemplates
+from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
 OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
@@ -108,3 +111,54 @@ class SharedPageForm(forms.Form):
             raise TypeError(f"{type(self).__name__} must set id_prefix")
         kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
         super().__init__(*args, **kwargs)
+
+
+class EurosField(forms.Field):
+    """An amount in euros as agents type it (« 12,50 », « 1 250,00 € »):
+    typed as text, so anything else gets a clear message; a ``Decimal`` with
+    at most two decimals, above zero. ``example`` goes into the messages;
+    ``positive_message`` says what must be above zero."""
+
+    widget = forms.TextInput
+    # Longer than any amount a city asks for or gives back.
+    longest = 20
+
+    def __init__(
+        self,
+        *,
+        example: str = "12,50",
+        positive_message: str | Promise = "",
+        **kwargs: Any,
+    ) -> None:
+        self.example = example
+        self.positive_message = positive_message
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Decimal | None:
+        text = "" if value in self.empty_values else str(value).strip()
+        for noise in ("€", " ", "\u00a0", "\u202f"):
+            text = text.replace(noise, "")
+        if not text:
+            return None
+        if len(text) > self.longest:
+            raise forms.ValidationError(
+                _("Indiquez un montant en euros, par exemple %(example)s.")
+                % {"example": self.example},
+                code="invalid",
+            )
+        try:
+            amount = Decimal(text.replace(",", "."))
+        except InvalidOperation:
+            raise forms.ValidationError(
+                _("Indiquez un montant en euros, par exemple %(example)s.")
+                % {"example": self.example},
+                code="invalid",
+            ) from None
+        if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+            raise forms.ValidationError(
+                _("Indiquez un montant en euros, au centime près."), code="invalid"
+            )
+        if amount <= 0:
+            message = self.positive_message or _("Le montant doit être supérieur à zéro.")
+            raise forms.ValidationError(str(message), code="min_value")
+        return amount
