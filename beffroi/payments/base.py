@@ -109,6 +109,10 @@ class PaymentProvider(abc.ABC):
     # Whether the reconciliation job asks this provider again about its open
     # payments; False for one whose payments stay open for days (a transfer).
     polled: bool = True
+    # Whether an open payment with this provider gives way when the payer
+    # chooses another method: True where no money moved through Beffroi (a
+    # transfer the payer may never make); a card checkout stays the one open.
+    gives_way: bool = False
 
     @abc.abstractmethod
     def start(self, request: PaymentRequest) -> Checkout:

@@ -106,6 +106,24 @@ def _request(payment: Payment, provider: base.PaymentProvider) -> base.PaymentRe
     )
 
 
+def _given_way(*, actor: Actor, payment: Payment) -> Payment | None:
+    """The open ``payment`` cancelled if its provider gives way to the
+    method the payer now chose (a transfer never made, a card instead);
+    otherwise it stays the one open (None: it gave way)."""
+    if not _provider(payment.provider).gives_way:
+        return payment
+    payment.status = Payment.Status.CANCELLED
+    payment.status_changed_at = timezone.now()
+    payment.save(update_fields=["status", "status_changed_at"])
+    audit_event_record(
+        actor=actor,
+        action="payment.replaced",
+        target=payment,
+        data={"case_id": payment.case_id, "provider": payment.provider},
+    )
+    return None
+
+
 @transaction.atomic
 def payment_start(
     *,
@@ -133,13 +151,15 @@ def payment_start(
     # Two tabs queue here, on the case's row, and the second finds the first's payment.
     locked = Case.objects.select_for_update().select_related("service").get(pk=case.pk)
     existing = _open_or_settled(locked, due_key)
+    provider = _provider(provider_name) if provider_name else default_provider()
+    if existing is not None and existing.provider != provider.name:
+        existing = _given_way(actor=actor, payment=existing)
     if existing is not None:
         return existing
     if locked.is_closed:
         raise PaymentRefused(_("Cette demande est clôturée : elle ne peut plus être payée."))
     if amount <= 0:
         raise PaymentRefused(_("Il n'y a rien à payer pour cette demande."))
-    provider = _provider(provider_name) if provider_name else default_provider()
     payment = Payment.objects.create(
         case=locked,
         due_key=due_key,

@@ -37,6 +37,9 @@ class TransferProvider(base.PaymentProvider):
     label = "Virement bancaire"
     # Open until the money is on a statement, for days: its own job settles it.
     polled = False
+    # A payer who chose the transfer may still pay by card: a transfer made
+    # later anyway waits in the credits to match (and is given back).
+    gives_way = True
 
     def start(self, request: base.PaymentRequest) -> base.Checkout:
         if not transfer_available():
