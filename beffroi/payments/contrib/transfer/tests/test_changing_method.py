@@ -6,7 +6,9 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
+from beffroi.accounts.models import User
 from beffroi.audit.models import AuditEvent
+from beffroi.cases.models import Case
 from beffroi.payments.contrib.transfer.models import BankCredit
 from beffroi.payments.contrib.transfer.tests.helpers import (
     TransferTestCase,
@@ -18,10 +20,10 @@ from beffroi.payments.services import payment_start
 from beffroi.payments.tests.helpers import pin_case
 
 
-def start_card(case: object, actor: object, provider_name: str = "") -> Payment:
+def start_card(case: Case, actor: User, provider_name: str = "") -> Payment:
     return payment_start(
         actor=actor,
-        case=case,  # type: ignore[arg-type]
+        case=case,
         amount=Decimal("2.00"),
         reason="Nouveau code PIN",
         idempotency_key=uuid.uuid4(),
