@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, Self, TypeVar
 
 from django.db import models
 
@@ -54,3 +54,16 @@ def municipality_field() -> models.ForeignKey[Any, Any]:
         related_name="+",
         default=current_municipality_id,
     )
+
+
+M = TypeVar("M", bound=models.Model)
+
+
+class MunicipalQuerySet(models.QuerySet[M]):
+    """Rows of municipal data (see ``municipality_field``)."""
+
+    def of_current_municipality(self) -> Self:
+        municipality_id = current_municipality_id()
+        if municipality_id is None:  # an installation without its city recorded yet
+            return self.filter(municipality__isnull=True)
+        return self.filter(municipality_id=municipality_id)

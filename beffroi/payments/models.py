@@ -13,16 +13,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from beffroi.core.tenancy import current_municipality_id, municipality_field
+from beffroi.core.tenancy import MunicipalQuerySet, municipality_field
 
 
-class PaymentQuerySet(models.QuerySet["Payment"]):
-    def of_current_municipality(self) -> PaymentQuerySet:
-        municipality_id = current_municipality_id()
-        if municipality_id is None:  # an installation without its city recorded yet
-            return self.filter(municipality__isnull=True)
-        return self.filter(municipality_id=municipality_id)
-
+class PaymentQuerySet(MunicipalQuerySet["Payment"]):
     def open(self) -> PaymentQuerySet:
         return self.filter(status=Payment.Status.PENDING)
 

@@ -4,23 +4,12 @@ each credit on the city's account, with the payment it settled, if any."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Self, TypeVar
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from beffroi.core.tenancy import current_municipality_id
-
-M = TypeVar("M", bound=models.Model)
-
-
-class MunicipalQuerySet(models.QuerySet[M]):
-    def of_current_municipality(self) -> Self:
-        municipality_id = current_municipality_id()
-        if municipality_id is None:  # an installation without its city recorded yet
-            return self.filter(municipality__isnull=True)
-        return self.filter(municipality_id=municipality_id)
+from beffroi.core.tenancy import MunicipalQuerySet, municipality_field
 
 
 class CodaImportQuerySet(MunicipalQuerySet["CodaImport"]):
@@ -34,13 +23,7 @@ class BankCreditQuerySet(MunicipalQuerySet["BankCredit"]):
 class CodaImport(models.Model):
     """One CODA file a finance agent imported (the same file twice is refused)."""
 
-    municipality = models.ForeignKey(
-        "municipality.Municipality",
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        default=current_municipality_id,
-    )
+    municipality = municipality_field()
     filename = models.CharField(_("fichier"), max_length=200)
     sha256 = models.CharField(max_length=64)
     account = models.CharField(_("compte"), max_length=40, blank=True)
@@ -76,13 +59,7 @@ class BankCredit(models.Model):
         TO_MATCH = "to_match", _("À rapprocher")
         NOT_OURS = "not_ours", _("Sans rapport avec un paiement")
 
-    municipality = models.ForeignKey(
-        "municipality.Municipality",
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        default=current_municipality_id,
-    )
+    municipality = municipality_field()
     coda_import = models.ForeignKey(CodaImport, on_delete=models.PROTECT, related_name="credits")
     # Account, statement and line numbers: the same line in two files is one credit.
     line_key = models.CharField(max_length=120)
