@@ -112,6 +112,13 @@ def _given_way(*, actor: Actor, payment: Payment) -> Payment | None:
     otherwise it stays the one open (None: it gave way)."""
     if not _provider(payment.provider).gives_way:
         return payment
+    # Under the payment's own lock, as a bank credit settling it takes it:
+    # a transfer paid meanwhile stays paid.
+    payment = Payment.objects.select_for_update(of=("self",)).get(pk=payment.pk)
+    if payment.is_settled:
+        raise PaymentRefused(_("Ce montant est déjà payé."))
+    if not payment.is_open:
+        return None
     payment.status = Payment.Status.CANCELLED
     payment.status_changed_at = timezone.now()
     payment.save(update_fields=["status", "status_changed_at"])
