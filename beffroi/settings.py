@@ -81,6 +81,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The host names the municipality: everything after runs in its scope.
+    "beffroi.municipality.middleware.MunicipalityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -147,10 +149,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
 # --- Cache ----------------------------------------------------------------
+# Every cache key carries its municipality (core/tenancy.py).
+CACHE_KEY_FUNCTION = "beffroi.core.tenancy.cache_key"
+
+
 def _cache_from_url(url: str) -> dict[str, Any]:
     if urlparse(url).scheme in {"redis", "rediss"}:
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
-    return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "beffroi"}
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_FUNCTION": CACHE_KEY_FUNCTION,
+        }
+    return {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "beffroi",
+        "KEY_FUNCTION": CACHE_KEY_FUNCTION,
+    }
 
 
 # Rate limits (logins, tracking codes, the contact form) need a cache shared
@@ -164,7 +178,9 @@ CACHES = {
     "fragments": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "fragments",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+        "KEY_FUNCTION": CACHE_KEY_FUNCTION,
+        # A cooperative's processes keep fragments for each of its municipalities.
+        "OPTIONS": {"MAX_ENTRIES": 20000},
     },
 }
 
@@ -359,6 +375,18 @@ ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 # --- Municipality (defaults until the admin edits them) ------------------------
 BEFFROI_MUNICIPALITY_NAME = env_str("BEFFROI_MUNICIPALITY_NAME", "Ville de Tournai")
+
+# Several municipalities (docs/operations.md). A host no municipality claims
+# is served by the one named here (its slug); left empty, by the sole
+# municipality of a lone city's installation, and by none on a cooperative's.
+MUNICIPALITY_FALLBACK = env_str("MUNICIPALITY_FALLBACK", "")
+# How long another process may take to see a new host or municipality.
+BEFFROI_MUNICIPALITY_DIRECTORY_FRESH_S = env_int("BEFFROI_MUNICIPALITY_DIRECTORY_FRESH_S", 5)
+# On PostgreSQL, row-level security backs the application's scoping: each
+# municipality's work runs in a transaction that names it (core/tenancy.py).
+BEFFROI_RLS = env_bool("BEFFROI_RLS", True)
+# Only the isolation test switches this off, to prove RLS alone suffices.
+BEFFROI_TENANCY_APP_SCOPING = True
 # Working days: the country's public holidays plus the days the local
 # administration closes (MM-DD).
 BEFFROI_COUNTRY = env_str("BEFFROI_COUNTRY", "BE")

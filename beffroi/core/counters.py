@@ -5,16 +5,19 @@ from __future__ import annotations
 from django.db import IntegrityError, connection, transaction
 
 from beffroi.core.models import Counter
+from beffroi.core.tenancy import municipal_name
 
 
 def counter_next(*, name: str) -> int:
-    """The next number of ``name``; must run inside the caller's transaction.
+    """The next number of ``name`` in the current municipality; must run
+    inside the caller's transaction.
 
     The UPDATE takes the row lock until the caller commits or rolls back, so
     concurrent callers queue and no number is skipped or repeated.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("counter_next must run inside a transaction")
+    name = municipal_name(name)
     for _ in range(2):
         value = _increment(name)
         if value is not None:

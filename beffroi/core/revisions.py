@@ -13,31 +13,44 @@ from django.db.models import F
 from django.http import HttpRequest
 
 from beffroi.core.models import Revision
+from beffroi.core.tenancy import GLOBAL_CACHE_KEY, municipal_name
 
 CATALOGUE = "catalogue"
 MUNICIPALITY = "municipality"
 
 
+def _row_key(key: str) -> str:
+    """Each municipality has its own revisions; the installation's are shared."""
+    return key if key.startswith(GLOBAL_CACHE_KEY) else municipal_name(key)
+
+
 def _cache_key(key: str) -> str:
+    if key.startswith(GLOBAL_CACHE_KEY):
+        return f"{key}:revision"
     return f"revision:{key}"
 
 
 def revision_bump(*, key: str) -> None:
-    updated = Revision.objects.filter(key=key).update(value=F("value") + 1)
+    row_key = _row_key(key)
+    updated = Revision.objects.filter(key=row_key).update(value=F("value") + 1)
     if not updated:
-        Revision.objects.get_or_create(key=key, defaults={"value": 1})
+        Revision.objects.get_or_create(key=row_key, defaults={"value": 1})
     caches["fragments"].delete(_cache_key(key))
 
 
 def revisions_current(*keys: str) -> dict[str, int]:
     cache = caches["fragments"]
-    known = {
-        key[len("revision:") :]: value
-        for key, value in cache.get_many([_cache_key(key) for key in keys]).items()
-    }
+    cache_keys = {_cache_key(key): key for key in keys}
+    known = {cache_keys[found]: value for found, value in cache.get_many(cache_keys).items()}
     missing = [key for key in keys if key not in known]
     if missing:
-        found = dict(Revision.objects.filter(key__in=missing).values_list("key", "value"))
+        row_keys = {_row_key(key): key for key in missing}
+        found = {
+            row_keys[row_key]: value
+            for row_key, value in Revision.objects.filter(key__in=row_keys).values_list(
+                "key", "value"
+            )
+        }
         fresh = {key: found.get(key, 0) for key in missing}
         known.update(fresh)
         timeout = settings.BEFFROI_REVISIONS_FRESH_MS / 1000

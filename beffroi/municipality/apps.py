@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class MunicipalityConfig(AppConfig):
@@ -10,6 +11,10 @@ class MunicipalityConfig(AppConfig):
 
     def ready(self) -> None:
         from beffroi.core.tenancy import municipality_fallback_register
-        from beffroi.municipality.selectors import current_municipality
+        from beffroi.municipality.models import Municipality, MunicipalityHost
+        from beffroi.municipality.selectors import directory_forget, sole_municipality_id
 
-        municipality_fallback_register(lambda: current_municipality().pk)
+        municipality_fallback_register(sole_municipality_id)
+        for model in (Municipality, MunicipalityHost):
+            post_save.connect(directory_forget, sender=model, dispatch_uid=f"directory-{model}")
+            post_delete.connect(directory_forget, sender=model, dispatch_uid=f"directory-d-{model}")

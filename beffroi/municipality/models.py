@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -18,9 +20,17 @@ NAME_ARTICLES = {
 
 
 class Municipality(models.Model):
-    """The city running this installation: its identity and its look."""
+    """A municipality the installation serves: its identity and its look.
+
+    A lone city's installation has one; an intermunicipal cooperative's has
+    one per commune it hosts, each recognised by its hosts.
+    """
 
     name = models.CharField(_("nom"), max_length=120)
+    # Names the municipality in commands, file prefixes and the demo.
+    slug = models.SlugField(_("identifiant"), max_length=60, unique=True, null=True, blank=True)
+    # A suspended municipality's portal and back-office answer « service suspendu ».
+    is_suspended = models.BooleanField(_("suspendue"), default=False)
     short_name = models.CharField(_("nom court"), max_length=60, blank=True)
     welcome_title = models.CharField(_("titre d'accueil"), max_length=200, blank=True)
     welcome_text = models.TextField(_("texte d'accueil"), blank=True)
@@ -57,6 +67,32 @@ class Municipality(models.Model):
         if article.endswith("’"):
             return f"{article}{self.name}"
         return f"{article} {self.name}" if article else self.name
+
+
+class MunicipalityHost(models.Model):
+    """A host name a municipality's portal answers on (``eguichet.tournai.be``)."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="hosts")
+    host = models.CharField(_("nom d'hôte"), max_length=253, unique=True)
+
+    class Meta:
+        verbose_name = _("adresse du guichet")
+        verbose_name_plural = _("adresses du guichet")
+
+    def __str__(self) -> str:
+        return self.host
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.host = normalise_host(self.host)
+        super().save(*args, **kwargs)
+
+
+def normalise_host(host: str) -> str:
+    """``Eguichet.Tournai.be:443`` and ``eguichet.tournai.be`` are one host."""
+    host = host.strip().lower().rstrip(".")
+    if host.startswith("["):  # an IPv6 literal keeps its colons
+        return host.split("]", 1)[0] + "]"
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
 class Service(models.Model):

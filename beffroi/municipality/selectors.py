@@ -8,22 +8,98 @@ from django.conf import settings
 from django.core.cache import caches
 
 from beffroi.core.revisions import MUNICIPALITY, revisions_current
-from beffroi.municipality.models import Membership, Municipality, Service
+from beffroi.core.tenancy import (
+    GLOBAL_CACHE_KEY,
+    MunicipalityScopeMissing,
+    current_municipality_id,
+)
+from beffroi.municipality.models import (
+    Membership,
+    Municipality,
+    MunicipalityHost,
+    Service,
+    normalise_host,
+)
 
 
 def current_municipality(*, revision: int | None = None) -> Municipality:
-    """The city's identity, cached in this process until its revision changes."""
+    """The current municipality's identity, cached in this process until its
+    revision changes (an unsaved one on an installation not set up yet)."""
     if revision is None:
         revision = revisions_current(MUNICIPALITY)[MUNICIPALITY]
     cache = caches["fragments"]
-    key = f"municipality:{revision}"
+    key = f"municipality:{revision}"  # the cache's key function adds the municipality
     municipality: Municipality | None = cache.get(key)
     if municipality is None:
-        municipality = Municipality.objects.order_by("pk").first() or Municipality(
-            name=settings.BEFFROI_MUNICIPALITY_NAME
+        municipality_id = current_municipality_id()
+        found = (
+            None
+            if municipality_id is None
+            else Municipality.objects.filter(pk=municipality_id).first()
         )
+        municipality = found or Municipality(name=settings.BEFFROI_MUNICIPALITY_NAME)
         cache.set(key, municipality, timeout=None)
     return municipality
+
+
+@dataclass(frozen=True)
+class Directory:
+    """The installation's municipalities as the request router needs them."""
+
+    by_host: dict[str, int]
+    by_slug: dict[str, int]
+    suspended: frozenset[int]
+    ids: tuple[int, ...]
+
+
+DIRECTORY_KEY = f"{GLOBAL_CACHE_KEY}municipality-directory"
+
+
+def municipality_directory() -> Directory:
+    """Every municipality's hosts, kept in this process: a change clears it
+    here at once (``directory_forget``) and in the others within
+    ``BEFFROI_MUNICIPALITY_DIRECTORY_FRESH_S``."""
+    cache = caches["fragments"]
+    directory: Directory | None = cache.get(DIRECTORY_KEY)
+    if directory is None:
+        rows = list(Municipality.objects.order_by("pk").values_list("pk", "slug", "is_suspended"))
+        directory = Directory(
+            by_host=dict(MunicipalityHost.objects.values_list("host", "municipality_id")),
+            by_slug={slug: pk for pk, slug, _ in rows if slug},
+            suspended=frozenset(pk for pk, _, suspended in rows if suspended),
+            ids=tuple(pk for pk, _, _ in rows),
+        )
+        cache.set(DIRECTORY_KEY, directory, timeout=settings.BEFFROI_MUNICIPALITY_DIRECTORY_FRESH_S)
+    return directory
+
+
+def directory_forget(**_: Any) -> None:
+    """A municipality or a host changed (connected to their save and delete)."""
+    caches["fragments"].delete(DIRECTORY_KEY)
+
+
+def municipality_for_host(host: str) -> int | None:
+    """The municipality a request's host names; the fallback (``MUNICIPALITY_FALLBACK``,
+    or the sole municipality of a lone city's installation) for any other host."""
+    directory = municipality_directory()
+    found = directory.by_host.get(normalise_host(host))
+    if found is not None:
+        return found
+    if settings.MUNICIPALITY_FALLBACK:
+        return directory.by_slug.get(settings.MUNICIPALITY_FALLBACK)
+    return directory.ids[0] if len(directory.ids) == 1 else None
+
+
+def sole_municipality_id() -> int | None:
+    """The municipality of work that names none: the lone city's, None before
+    one is recorded; an installation with several must always say which."""
+    ids = municipality_directory().ids
+    if len(ids) > 1:
+        raise MunicipalityScopeMissing(
+            "This installation serves several municipalities: run the work inside "
+            "municipality_scope(...)."
+        )
+    return ids[0] if ids else None
 
 
 def services_active() -> list[Service]:

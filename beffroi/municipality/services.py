@@ -7,6 +7,7 @@ from django.db import transaction
 from beffroi.audit.services import audit_event_record
 from beffroi.core.actors import AnyActor
 from beffroi.core.revisions import MUNICIPALITY, revision_bump
+from beffroi.core.tenancy import current_municipality_id
 from beffroi.municipality.models import Membership, Municipality, Service
 from beffroi.municipality.selectors import forget_seats
 
@@ -23,7 +24,12 @@ def municipality_update(*, actor: AnyActor, values: dict[str, Any]) -> Municipal
     unknown = set(values) - MUNICIPALITY_FIELDS
     if unknown:
         raise ValueError(f"Unknown municipality fields: {sorted(unknown)}")
-    municipality = Municipality.objects.select_for_update().order_by("pk").first()
+    municipality_id = current_municipality_id()
+    municipality = (
+        None
+        if municipality_id is None
+        else Municipality.objects.select_for_update().filter(pk=municipality_id).first()
+    )
     creating = municipality is None
     if municipality is None:
         municipality = Municipality()

@@ -211,7 +211,7 @@ class SubmissionQueriesTests(FilingTestCase):
             "email": "jean@example.org",
             "first-page": "identite",
         }
-        url = step(6, "post", start, first_page)
+        url = step(5, "post", start, first_page)
         # The files the draft holds are read once, before the new one is kept.
         proof = SimpleUploadedFile("p.pdf", sample_pdf(size=200_000), "application/pdf")
         data: dict[str, object] = {
@@ -224,6 +224,6 @@ class SubmissionQueriesTests(FilingTestCase):
         # Sending reads the draft once, locked (who sends it is checked on
         # that read), then its procedure and its service one row each: three
         # fixed statements cost less than one compiled join.
-        url = step(18, "post", url, {})
+        url = step(17, "post", url, {})
         assert "/demande-envoyee/" in url
         assert [(e, n) for _, e, n in steps] == [(e, e) for _, e, _ in steps], steps

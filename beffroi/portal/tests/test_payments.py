@@ -209,13 +209,12 @@ class MyPaymentsTests(PaymentTestCase):
         assert self.client.get(url).status_code == 404
 
     def test_the_list_costs_the_same_queries_for_one_payment_or_many(self) -> None:
-        # Session, user, the municipality's revision (which city), the
-        # payments with their cases, which due amounts are taken, the amounts
+        # Session, user, the with their cases, which due amounts are taken, the amounts
         # agents asked for, the page's content revisions.
         for count in (1, 3):
             while Payment.objects.count() < count:
                 pay_at_provider(start_payment(pin_case(self.citizen), self.citizen), "failed")
-            with self.assertNumQueries(7):
+            with self.assertNumQueries(6):
                 response = self.client.get(reverse("portal:my_payments"))
             assert len(response.context["rows"]) == count
 

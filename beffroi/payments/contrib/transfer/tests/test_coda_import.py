@@ -176,11 +176,11 @@ class CodaScreensTests(TransferTestCase):
         self.client.force_login(self.finance_agent)
         url = reverse("backoffice:finance_credits")
         self.client.get(url)
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(5):
             self.client.get(url)
         more = [SampleCredit(Decimal(f"{n}.00"), free_text=f"autre {n}") for n in range(1, 9)]
         self.import_file(coda_sample(more, sequence=2), "b.cod")
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(5):
             self.client.get(url)
 
 

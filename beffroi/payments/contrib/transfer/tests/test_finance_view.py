@@ -47,11 +47,11 @@ class FinanceViewTests(TransferTestCase):
         self.client.force_login(self.finance_agent)
         url = reverse("backoffice:finance_home")
         self.client.get(url)
-        with self.assertNumQueries(10):
+        with self.assertNumQueries(7):
             page = self.client.get(url)
         assert "4,00 €" in page.content.decode() or "2,00 €" in page.content.decode()
         self.pay_two_ways(2)
-        with self.assertNumQueries(10):
+        with self.assertNumQueries(7):
             self.client.get(url)
 
     def test_a_wrong_period_is_a_french_message(self) -> None:
