@@ -6,6 +6,7 @@ from django.conf import settings
 from django_tasks import task
 
 from beffroi.audit.services import journal_seal
+from beffroi.core.jobs import municipal
 from beffroi.core.periodic import periodic
 
 
@@ -14,5 +15,6 @@ from beffroi.core.periodic import periodic
 # after their commit.
 @periodic(every=timedelta(seconds=settings.JOURNAL_SEAL_SECONDS))
 @task()
+@municipal
 def journal_seal_recent() -> None:
     journal_seal()

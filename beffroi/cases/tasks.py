@@ -6,6 +6,7 @@ from django_tasks import task
 
 from beffroi.cases.opinions import opinions_overdue_remind
 from beffroi.cases.services import case_timer_fire, case_timers_due
+from beffroi.core.jobs import municipal
 from beffroi.core.periodic import periodic
 
 
@@ -13,6 +14,7 @@ from beffroi.core.periodic import periodic
 # a minute of its due time.
 @periodic(every=timedelta(seconds=30))
 @task()
+@municipal
 def fire_due_timers() -> None:
     for timer_id in case_timers_due():
         case_timer_fire(timer_id=timer_id)
@@ -20,6 +22,7 @@ def fire_due_timers() -> None:
 
 @periodic(every=timedelta(hours=1))
 @task()
+@municipal
 def remind_overdue_opinions() -> None:
     """Each late opinion is reminded to its service once a day."""
     opinions_overdue_remind()

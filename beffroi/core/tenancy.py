@@ -81,6 +81,9 @@ def municipality_scope(municipality_id: int | None, *, using: str = "default") -
     On PostgreSQL the work runs in one transaction that carries the
     municipality for the row-level-security policies.
     """
+    if municipality_id is None:
+        # Work that names none is the sole city's (and raises on a cooperative's).
+        municipality_id = current_municipality_id()
     token = _current.set(municipality_id)
     try:
         if _rls_applies(using):

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.dispatch import receiver
 from django_tasks import task
 
-from beffroi.core.jobs import enqueue_on_commit
+from beffroi.core.jobs import enqueue_on_commit, municipal
 from beffroi.core.periodic import periodic
 from beffroi.mail.imap import mailbox_poll
 from beffroi.mail.services import mail_ocr_process, mail_reminders_send
@@ -22,6 +22,7 @@ from beffroi.mail.signals import ocr_requested
 
 
 @task()
+@municipal
 def ocr_mail_item(item_id: int) -> None:
     mail_ocr_process(item_id=item_id)
 
@@ -34,6 +35,7 @@ def queue_ocr(sender: Any, *, item_id: int, **kwargs: Any) -> None:
 
 @periodic(every=timedelta(hours=1))
 @task()
+@municipal
 def send_mail_reminders() -> None:
     """Remind agents of open items due soon (each item at most once a day)."""
     mail_reminders_send()
@@ -41,6 +43,7 @@ def send_mail_reminders() -> None:
 
 @periodic(every=timedelta(minutes=5))
 @task()
+@municipal
 def poll_mailbox() -> None:
     """Register the emails that arrived in the city's mailbox, when one is configured."""
     if not settings.MAIL_IMAP_HOST:

@@ -33,7 +33,9 @@ class MunicipalityMiddleware:
 
 
 def _page(request: HttpRequest, template: str, *, status: int) -> HttpResponse:
-    # A page of its own: the city's layout needs a municipality to show.
-    response = HttpResponse(render_to_string(template, request=request), status=status)
+    # A page of its own, without the request's context processors: the
+    # city's layout needs a municipality to show.
+    html = render_to_string(template, {"host": request.get_host()})
+    response = HttpResponse(html, status=status)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -89,10 +89,12 @@ class MunicipalityHost(models.Model):
 
 def normalise_host(host: str) -> str:
     """``Eguichet.Tournai.be:443`` and ``eguichet.tournai.be`` are one host."""
-    host = host.strip().lower().rstrip(".")
+    host = host.strip().lower()
     if host.startswith("["):  # an IPv6 literal keeps its colons
         return host.split("]", 1)[0] + "]"
-    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    if host.count(":") == 1:
+        host = host.rsplit(":", 1)[0]
+    return host.rstrip(".")
 
 
 class Service(models.Model):

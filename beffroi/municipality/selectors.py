@@ -90,6 +90,12 @@ def municipality_for_host(host: str) -> int | None:
     return directory.ids[0] if len(directory.ids) == 1 else None
 
 
+def active_municipality_ids() -> tuple[int, ...]:
+    """The municipalities background work runs for (a suspended one's waits)."""
+    directory = municipality_directory()
+    return tuple(pk for pk in directory.ids if pk not in directory.suspended)
+
+
 def sole_municipality_id() -> int | None:
     """The municipality of work that names none: the lone city's, None before
     one is recorded; an installation with several must always say which."""

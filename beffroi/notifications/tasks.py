@@ -4,17 +4,20 @@ from datetime import timedelta
 
 from django_tasks import task
 
+from beffroi.core.jobs import municipal
 from beffroi.core.periodic import periodic
 from beffroi.notifications.delivery import email_deliver, emails_due
 
 
 @task()
+@municipal
 def deliver_email(email_id: int) -> None:
     email_deliver(email_id=email_id)
 
 
 @periodic(every=timedelta(minutes=1))
 @task()
+@municipal
 def retry_due_emails() -> None:
     """Send the emails whose earlier attempt failed and whose wait is over."""
     for email_id in emails_due():

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django_tasks import task
 
+from beffroi.core.jobs import municipal
 from beffroi.core.periodic import periodic
 from beffroi.payments.models import Payment
 from beffroi.payments.reminders import filing_fees_to_remind, payment_reminder_send
@@ -16,6 +17,7 @@ from beffroi.payments.services import payment_refresh
 # within 20 minutes of being opened. Running it twice changes nothing.
 @periodic(every=timedelta(minutes=5))
 @task()
+@municipal
 def reconcile_open_payments() -> None:
     for payment in Payment.objects.filter(pk__in=payments_to_reconcile()):
         payment_refresh(payment=payment, source="reconciliation")
@@ -25,6 +27,7 @@ def reconcile_open_payments() -> None:
 # reminder soon after PAYMENT_REMINDER_AFTER_DAYS. Running it twice sends nothing more.
 @periodic(every=timedelta(minutes=15))
 @task()
+@municipal
 def remind_unpaid_filing_fees() -> None:
     for case_id in filing_fees_to_remind():
         payment_reminder_send(case_id=case_id)

@@ -10,12 +10,13 @@ from django.utils import timezone
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
-from beffroi.core.jobs import enqueue_on_commit
+from beffroi.core.jobs import enqueue_on_commit, municipal
 
 CALLS: list[int] = []
 
 
 @task()
+@municipal
 def _remember(number: int) -> None:
     CALLS.append(number)
 
@@ -31,7 +32,10 @@ class DatabaseQueueTests(TestCase):
             enqueue_on_commit(_remember, number=1)
             # Already in the queue's table, inside the transaction: no commit hook.
             assert DBTaskResult.objects.filter(task_path=_remember.module_path).count() == 1
-        assert DBTaskResult.objects.get().args_kwargs["kwargs"] == {"number": 1}
+        assert DBTaskResult.objects.get().args_kwargs["kwargs"] == {
+            "number": 1,
+            "municipality_id": None,
+        }
 
     def test_a_job_queued_for_later_keeps_its_date(self) -> None:
         later = timezone.now() + timedelta(hours=1)

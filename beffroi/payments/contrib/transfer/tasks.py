@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django_tasks import task
 
+from beffroi.core.jobs import municipal
 from beffroi.core.periodic import periodic
 from beffroi.payments.contrib.transfer.plugin import NAME
 from beffroi.payments.contrib.transfer.selectors import matched_transfers_open
@@ -16,6 +17,7 @@ from beffroi.payments.services import payment_notification_receive
 # transaction (a case that cannot go on does not hold back the others).
 # Running it twice changes nothing: a paid payment stays paid.
 @task()
+@municipal
 def transfers_settle(payment_ids: list[int]) -> None:
     payments = Payment.objects.open().filter(provider=NAME, pk__in=payment_ids)
     for reference in payments.values_list("provider_reference", flat=True):
@@ -25,5 +27,6 @@ def transfers_settle(payment_ids: list[int]) -> None:
 # Every 5 minutes: a matched credit whose settling job was lost settles its payment.
 @periodic(every=timedelta(minutes=5))
 @task()
+@municipal
 def settle_matched_transfers() -> None:
     transfers_settle.call(matched_transfers_open())
