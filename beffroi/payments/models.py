@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from beffroi.core.tenancy import (
     MunicipalManager,
     MunicipalQuerySet,
-    municipal_manager,
     municipality_field,
 )
 
@@ -78,7 +77,7 @@ class Payment(models.Model):
     status_changed_at = models.DateTimeField(_("statut depuis le"), auto_now_add=True)
     paid_at = models.DateTimeField(_("payé le"), null=True, blank=True)
 
-    objects = municipal_manager(PaymentQuerySet)
+    objects = MunicipalManager.from_queryset(PaymentQuerySet)()
     # Cooperative-level code only: every municipality's rows.
     all_municipalities = models.Manager["Payment"]()
 

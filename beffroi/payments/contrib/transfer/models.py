@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from beffroi.core.tenancy import MunicipalQuerySet, municipal_manager, municipality_field
+from beffroi.core.tenancy import MunicipalManager, MunicipalQuerySet, municipality_field
 
 
 class CodaImportQuerySet(MunicipalQuerySet["CodaImport"]):
@@ -36,7 +36,7 @@ class CodaImport(models.Model):
     )
     imported_at = models.DateTimeField(_("importé le"), auto_now_add=True)
 
-    objects = municipal_manager(CodaImportQuerySet)
+    objects = MunicipalManager.from_queryset(CodaImportQuerySet)()
     all_municipalities = models.Manager["CodaImport"]()
 
     class Meta:
@@ -89,7 +89,7 @@ class BankCredit(models.Model):
     matched_at = models.DateTimeField(null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
-    objects = municipal_manager(BankCreditQuerySet)
+    objects = MunicipalManager.from_queryset(BankCreditQuerySet)()
     all_municipalities = models.Manager["BankCredit"]()
 
     class Meta:
