@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beffroi.cases.formengine import format_address
 from beffroi.core.identifiers import format_phone
+from beffroi.core.tenancy import MunicipalManager, municipality_field
 
 
 def _format_address(address: dict[str, Any]) -> str:
@@ -52,6 +53,7 @@ class AgendaEvent(models.Model):
         PARTLY = "partly", _("Accessible en partie en chaise roulante")
         NO = "no", _("Pas accessible en chaise roulante")
 
+    municipality = municipality_field()
     title = models.CharField(_("titre"), max_length=150)
     description = models.TextField(_("description"), blank=True)
     category = models.CharField(
@@ -107,17 +109,23 @@ class AgendaEvent(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = MunicipalManager["AgendaEvent"]()
+    # Cooperative-level code only: every municipality's rows.
+    all_municipalities = models.Manager["AgendaEvent"]()
+
     class Meta:
         ordering = ["starts_at", "id"]
         indexes = [
             # The public agenda: published events by start, their end read
             # from the index itself to skip those already over.
             models.Index(
-                fields=["starts_at", "id", "ends_at"],
+                fields=["municipality", "starts_at", "id", "ends_at"],
                 name="agenda_event_public",
                 condition=Q(status="published"),
             ),
-            models.Index(fields=["status", "-created_at"], name="agenda_event_status"),
+            models.Index(
+                fields=["municipality", "status", "-created_at"], name="agenda_event_status"
+            ),
         ]
         verbose_name = _("événement de l'agenda")
         verbose_name_plural = _("événements de l'agenda")
@@ -177,6 +185,7 @@ class DirectoryEntry(models.Model):
         WITHDRAWN = "withdrawn", _("retirée")
 
     # What the public sees (empty until the first approval).
+    municipality = municipality_field()
     name = models.CharField(_("nom"), max_length=150, blank=True)
     description = models.TextField(_("présentation"), blank=True)
     category = models.CharField(
@@ -228,15 +237,20 @@ class DirectoryEntry(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = MunicipalManager["DirectoryEntry"]()
+    all_municipalities = models.Manager["DirectoryEntry"]()
+
     class Meta:
         ordering = ["sort_name", "id"]
         indexes = [
             models.Index(
-                fields=["category", "sort_name", "id"],
+                fields=["municipality", "category", "sort_name", "id"],
                 name="directory_public",
                 condition=Q(status="published"),
             ),
-            models.Index(fields=["enterprise_number"], name="directory_enterprise_number"),
+            models.Index(
+                fields=["municipality", "enterprise_number"], name="directory_enterprise_number"
+            ),
         ]
         verbose_name = _("page de l'annuaire")
         verbose_name_plural = _("pages de l'annuaire")
@@ -288,14 +302,14 @@ class DirectoryImage(models.Model):
         LOGO = "logo", _("logo")
         PHOTO = "photo", _("photo")
 
-    # Null only while an installation has not recorded its municipality yet.
-    municipality = models.ForeignKey(
-        "municipality.Municipality", null=True, on_delete=models.PROTECT, related_name="+"
-    )
+    municipality = municipality_field()
     entry = models.ForeignKey(DirectoryEntry, on_delete=models.CASCADE, related_name="images")
     kind = models.CharField(_("type"), max_length=5, choices=Kind.choices)
     file = models.ForeignKey("documents.StoredFile", on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField(default=0)
+
+    objects = MunicipalManager["DirectoryImage"]()
+    all_municipalities = models.Manager["DirectoryImage"]()
 
     class Meta:
         ordering = ["kind", "position", "id"]

@@ -34,6 +34,22 @@ def _internal_services() -> Any:
     return Service.objects.filter(is_active=True, kind=Service.Kind.INTERNAL).order_by("name")
 
 
+# Choices among a municipality's rows are read when the form is made, in the
+# request's municipality: a queryset built at import would keep the
+# municipality of that moment. The fields start with none.
+NO_DOCUMENT_TYPE = DocumentType.all_municipalities.none()
+
+
+def _choose_among(form: forms.Form, name: str, queryset: Any) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = queryset
+
+
+def _active_document_types() -> Any:
+    return DocumentType.objects.filter(is_active=True)
+
+
 class VersionedForm(forms.Form):
     """A form acting on an item as the agent saw it (optimistic locking)."""
 
@@ -136,7 +152,7 @@ class MailRegisterForm(SenderFields):
     )
     document_type = forms.ModelChoiceField(
         label=_("Type de document"),
-        queryset=DocumentType.objects.filter(is_active=True),
+        queryset=NO_DOCUMENT_TYPE,
         required=False,
         empty_label=_("— à déterminer —"),
     )
@@ -168,6 +184,7 @@ class MailRegisterForm(SenderFields):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["received_on"].initial = timezone.localdate
+        _choose_among(self, "document_type", _active_document_types())
 
     def clean_received_on(self) -> datetime.date | None:
         return _not_in_future(self.cleaned_data.get("received_on"))
@@ -192,7 +209,7 @@ class MailBatchForm(forms.Form):
     )
     document_type = forms.ModelChoiceField(
         label=_("Type de document (pour tous)"),
-        queryset=DocumentType.objects.filter(is_active=True),
+        queryset=NO_DOCUMENT_TYPE,
         required=False,
         empty_label=_("— à déterminer pour chacun —"),
     )
@@ -203,6 +220,7 @@ class MailBatchForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["received_on"].initial = timezone.localdate
+        _choose_among(self, "document_type", _active_document_types())
 
     def clean_received_on(self) -> datetime.date | None:
         return _not_in_future(self.cleaned_data.get("received_on"))
@@ -225,7 +243,7 @@ class MailFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Statut"), required=False)
     document_type = forms.ModelChoiceField(
         label=_("Type de document"),
-        queryset=DocumentType.objects.all(),
+        queryset=NO_DOCUMENT_TYPE,
         required=False,
         empty_label=_("Tous"),
     )
@@ -253,6 +271,7 @@ class MailFilterForm(forms.Form):
         service_field = self.fields["service"]
         assert isinstance(service_field, forms.ModelChoiceField)
         service_field.queryset = _internal_services()
+        _choose_among(self, "document_type", DocumentType.objects.all())
         statuses = (
             [Status.DRAFT, Status.SENT]
             if outgoing
@@ -305,7 +324,7 @@ class MailEditForm(SenderFields, VersionedForm):
     )
     document_type = forms.ModelChoiceField(
         label=_("Type de document"),
-        queryset=DocumentType.objects.filter(is_active=True),
+        queryset=NO_DOCUMENT_TYPE,
         required=False,
         empty_label=_("— à déterminer —"),
     )
@@ -313,6 +332,10 @@ class MailEditForm(SenderFields, VersionedForm):
     pages = forms.IntegerField(
         label=_("Nombre de pages"), required=False, min_value=1, max_value=10000
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choose_among(self, "document_type", _active_document_types())
 
     def clean_received_on(self) -> datetime.date | None:
         return _not_in_future(self.cleaned_data.get("received_on"))
@@ -349,7 +372,7 @@ class MailRouteForm(VersionedForm):
     )
     document_type = forms.ModelChoiceField(
         label=_("Type de document"),
-        queryset=DocumentType.objects.filter(is_active=True),
+        queryset=NO_DOCUMENT_TYPE,
         required=False,
         empty_label=_("— à déterminer —"),
         help_text=_("Il fixe l’échéance, en jours ouvrables."),
@@ -361,6 +384,7 @@ class MailRouteForm(VersionedForm):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)
             field.queryset = _internal_services()
+        _choose_among(self, "document_type", _active_document_types())
 
 
 class MailSendBackForm(VersionedForm):
@@ -421,12 +445,16 @@ class MailNoteForm(forms.Form):
 class MailReplyForm(forms.Form):
     template = forms.ModelChoiceField(
         label=_("Modèle de réponse"),
-        queryset=ReplyTemplate.objects.filter(is_active=True),
+        queryset=ReplyTemplate.all_municipalities.none(),
         empty_label=_("— choisissez —"),
         error_messages={
             "required": _("Choisissez un modèle : vous pourrez modifier le texte ensuite.")
         },
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choose_among(self, "template", ReplyTemplate.objects.filter(is_active=True))
 
 
 class MailReplyEditForm(VersionedForm):

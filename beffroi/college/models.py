@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from beffroi.core.tenancy import MunicipalManager, municipality_field
+
 
 class Decision(models.TextChoices):
     AUTHORISED = "authorised", _("autorisé")
@@ -15,6 +17,7 @@ class Decision(models.TextChoices):
 class CollegeMeeting(models.Model):
     """A meeting of the College (mayor and aldermen), with its agenda."""
 
+    municipality = municipality_field()
     date = models.DateField(_("date de la séance"))
     closed_at = models.DateTimeField(_("clôturée le"), null=True, blank=True)
     created_by = models.ForeignKey(
@@ -22,8 +25,13 @@ class CollegeMeeting(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = MunicipalManager["CollegeMeeting"]()
+    # Cooperative-level code only: every municipality's rows.
+    all_municipalities = models.Manager["CollegeMeeting"]()
+
     class Meta:
         ordering = ["-date"]
+        indexes = [models.Index(fields=["municipality", "-date"], name="college_meeting_date")]
         verbose_name = _("séance du Collège")
         verbose_name_plural = _("séances du Collège")
 
@@ -38,6 +46,7 @@ class CollegeMeeting(models.Model):
 class CollegeItem(models.Model):
     """A request on a meeting's agenda, and the College's decision on it."""
 
+    municipality = municipality_field()
     meeting = models.ForeignKey(CollegeMeeting, on_delete=models.CASCADE, related_name="items")
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="college_items")
     position = models.PositiveIntegerField(default=0)
@@ -47,6 +56,9 @@ class CollegeItem(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = MunicipalManager["CollegeItem"]()
+    all_municipalities = models.Manager["CollegeItem"]()
 
     class Meta:
         ordering = ["meeting", "position", "id"]

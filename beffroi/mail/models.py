@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from beffroi.core.tenancy import MunicipalManager, municipality_field
+
 
 class Direction(models.TextChoices):
     INCOMING = "incoming", _("entrant")
@@ -77,9 +79,10 @@ class Contact(models.Model):
         PERSON = "person", _("personne")
         ORGANISATION = "organisation", _("organisation")
 
+    municipality = municipality_field()
     kind = models.CharField(_("type"), max_length=12, choices=Kind.choices, default=Kind.PERSON)
     name = models.CharField(_("nom"), max_length=200)
-    email = models.EmailField(_("adresse e-mail"), blank=True, db_index=True)
+    email = models.EmailField(_("adresse e-mail"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=40, blank=True)
     street = models.CharField(_("adresse"), max_length=200, blank=True)
     postcode = models.CharField(_("code postal"), max_length=20, blank=True)
@@ -103,11 +106,20 @@ class Contact(models.Model):
         verbose_name=_("organisation"),
     )
     # Accent- and case-folded name, to find a contact again as typed.
-    folded_name = models.CharField(max_length=200, db_index=True, editable=False)
+    folded_name = models.CharField(max_length=200, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MunicipalManager["Contact"]()
+    # Cooperative-level code only: every municipality's rows.
+    all_municipalities = models.Manager["Contact"]()
 
     class Meta:
         ordering = ["name", "id"]
+        indexes = [
+            models.Index(fields=["municipality", "name", "id"], name="mail_contact_name"),
+            models.Index(fields=["municipality", "email"], name="mail_contact_email"),
+            models.Index(fields=["municipality", "folded_name"], name="mail_contact_folded_name"),
+        ]
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
 
@@ -118,7 +130,8 @@ class Contact(models.Model):
 class DocumentType(models.Model):
     """What a letter is (invoice, complaint, appeal…): sets its treatment time."""
 
-    code = models.SlugField(_("code"), max_length=50, unique=True)
+    municipality = municipality_field()
+    code = models.SlugField(_("code"), max_length=50)
     name = models.CharField(_("nom"), max_length=120)
     treatment_days = models.PositiveSmallIntegerField(
         _("délai de traitement (jours ouvrables)"), default=20
@@ -133,8 +146,15 @@ class DocumentType(models.Model):
     )
     is_active = models.BooleanField(_("actif"), default=True)
 
+    objects = MunicipalManager["DocumentType"]()
+    all_municipalities = models.Manager["DocumentType"]()
+
     class Meta:
         ordering = ["name"]
+        constraints = [
+            # Each municipality names its own types.
+            models.UniqueConstraint(fields=["municipality", "code"], name="mail_document_type_code")
+        ]
         verbose_name = _("type de document")
         verbose_name_plural = _("types de document")
 
@@ -145,14 +165,23 @@ class DocumentType(models.Model):
 class ReplyTemplate(models.Model):
     """A model of reply; ``{{ variables }}`` are filled from the incoming item."""
 
-    code = models.SlugField(_("code"), max_length=50, unique=True)
+    municipality = municipality_field()
+    code = models.SlugField(_("code"), max_length=50)
     name = models.CharField(_("nom"), max_length=120)
     subject = models.CharField(_("objet"), max_length=300)
     body = models.TextField(_("texte"))
     is_active = models.BooleanField(_("actif"), default=True)
 
+    objects = MunicipalManager["ReplyTemplate"]()
+    all_municipalities = models.Manager["ReplyTemplate"]()
+
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "code"], name="mail_reply_template_code"
+            )
+        ]
         verbose_name = _("modèle de réponse")
         verbose_name_plural = _("modèles de réponse")
 
@@ -163,10 +192,11 @@ class ReplyTemplate(models.Model):
 class MailItem(models.Model):
     """One line of the incoming or the outgoing register."""
 
+    municipality = municipality_field()
     direction = models.CharField(_("sens"), max_length=8, choices=Direction.choices)
     year = models.PositiveSmallIntegerField(_("année"))
     sequence = models.PositiveIntegerField(_("numéro d'ordre"))
-    number = models.CharField(_("numéro d'enregistrement"), max_length=20, unique=True)
+    number = models.CharField(_("numéro d'enregistrement"), max_length=20)
     channel = models.CharField(_("canal"), max_length=10, choices=Channel.choices)
     received_on = models.DateField(_("reçu le"), null=True, blank=True)
     registered_at = models.DateTimeField(_("enregistré le"), default=timezone.now)
@@ -305,38 +335,52 @@ class MailItem(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = MunicipalManager["MailItem"]()
+    all_municipalities = models.Manager["MailItem"]()
+
     class Meta:
         ordering = ["-year", "-sequence"]
         constraints = [
+            # Each municipality numbers its registers from 1 every year; the
+            # constraint also serves the register's lists, newest number first.
             models.UniqueConstraint(
-                fields=["direction", "year", "sequence"], name="mail_unique_sequence"
+                fields=["municipality", "direction", "year", "sequence"],
+                name="mail_unique_sequence",
             ),
+            models.UniqueConstraint(fields=["municipality", "number"], name="mail_unique_number"),
+            # The same email sent to two municipalities is registered by each.
             models.UniqueConstraint(
-                fields=["source_key"], condition=~Q(source_key=""), name="mail_unique_source"
+                fields=["municipality", "source_key"],
+                condition=~Q(source_key=""),
+                name="mail_unique_source",
             ),
         ]
         indexes = [
             # Inboxes: open items of a service (or an agent), due date first.
             models.Index(
-                fields=["treating_service", "due_on", "id"],
+                fields=["municipality", "treating_service", "due_on", "id"],
                 name="mail_open_service_due",
                 condition=Q(status__in=["routed", "in_treatment"]),
             ),
             models.Index(
-                fields=["assigned_to", "due_on", "id"],
+                fields=["municipality", "assigned_to", "due_on", "id"],
                 name="mail_open_agent_due",
                 condition=Q(status__in=["routed", "in_treatment"]),
             ),
             # The mail office's queue.
             models.Index(
-                fields=["registered_at"],
+                fields=["municipality", "registered_at"],
                 name="mail_to_route",
                 condition=Q(status="to_route"),
             ),
-            models.Index(fields=["treating_service", "-id"], name="mail_service_recent"),
-            models.Index(fields=["direction", "received_on"], name="mail_received"),
-            models.Index(fields=["citizen", "-id"], name="mail_citizen"),
-            models.Index(fields=["organisation", "-id"], name="mail_organisation"),
+            models.Index(
+                fields=["municipality", "treating_service", "-id"], name="mail_service_recent"
+            ),
+            # The register: one direction, newest first (mail_search orders by id).
+            models.Index(fields=["municipality", "direction", "-id"], name="mail_register"),
+            models.Index(fields=["municipality", "direction", "received_on"], name="mail_received"),
+            models.Index(fields=["municipality", "citizen", "-id"], name="mail_citizen"),
+            models.Index(fields=["municipality", "organisation", "-id"], name="mail_organisation"),
         ]
         verbose_name = _("courrier")
         verbose_name_plural = _("courriers")
@@ -389,6 +433,7 @@ class MailFile(models.Model):
         SEARCHABLE_PDF = "searchable_pdf", _("PDF/A avec texte")
         TEXT = "text", _("texte extrait")
 
+    municipality = municipality_field()
     item = models.ForeignKey(MailItem, on_delete=models.CASCADE, related_name="files")
     stored = models.ForeignKey("documents.StoredFile", on_delete=models.PROTECT, related_name="+")
     filename = models.CharField(_("nom du fichier"), max_length=255)
@@ -397,6 +442,9 @@ class MailFile(models.Model):
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="derived"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MunicipalManager["MailFile"]()
+    all_municipalities = models.Manager["MailFile"]()
 
     class Meta:
         ordering = ["id"]
@@ -419,12 +467,16 @@ class MailFile(models.Model):
 class MailNote(models.Model):
     """An internal note: agents only, never sent to the correspondent."""
 
+    municipality = municipality_field()
     item = models.ForeignKey(MailItem, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     text = models.TextField(_("note"))
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = MunicipalManager["MailNote"]()
+    all_municipalities = models.Manager["MailNote"]()
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -442,15 +494,22 @@ class RoutingClass(models.Model):
         SERVICE = "service", _("service")
         DOCUMENT_TYPE = "type", _("type de document")
 
+    municipality = municipality_field()
     kind = models.CharField(max_length=8, choices=Kind.choices)
     target_id = models.BigIntegerField()
     documents = models.IntegerField(default=0)
     # Sum of the feature counts of those items (the multinomial's denominator).
     features = models.BigIntegerField(default=0)
 
+    objects = MunicipalManager["RoutingClass"]()
+    all_municipalities = models.Manager["RoutingClass"]()
+
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["kind", "target_id"], name="mail_routing_class")
+            # Each municipality's model learns from its own routings.
+            models.UniqueConstraint(
+                fields=["municipality", "kind", "target_id"], name="mail_routing_class"
+            )
         ]
 
     def __str__(self) -> str:
@@ -460,15 +519,20 @@ class RoutingClass(models.Model):
 class RoutingFeature(models.Model):
     """How often a feature (a word stem, a sender) was seen with a class."""
 
+    municipality = municipality_field()
     kind = models.CharField(max_length=8, choices=RoutingClass.Kind.choices)
     target_id = models.BigIntegerField()
     feature = models.CharField(max_length=100)
     count = models.IntegerField(default=0)
 
+    objects = MunicipalManager["RoutingFeature"]()
+    all_municipalities = models.Manager["RoutingFeature"]()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "feature", "target_id"], name="mail_routing_feature"
+                fields=["municipality", "kind", "feature", "target_id"],
+                name="mail_routing_feature",
             )
         ]
 

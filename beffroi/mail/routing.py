@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db import connection
 
+from beffroi.core.tenancy import current_municipality_id
 from beffroi.core.text import search_terms
 from beffroi.mail.models import MailItem, RoutingClass, RoutingFeature
 
@@ -96,19 +97,26 @@ def _count(kind: str, target_id: int, features: Sequence[str], weight: int) -> N
     features = sorted(set(features))
     class_table = RoutingClass._meta.db_table
     feature_table = RoutingFeature._meta.db_table
+    # Each municipality's model counts its own routings (the ORM cannot add
+    # to a count on conflict, hence the SQL, which names the municipality).
+    municipality_id = current_municipality_id()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {class_table} (kind, target_id, documents, features) "  # noqa: S608
-            "VALUES (%s, %s, %s, %s) ON CONFLICT (kind, target_id) DO UPDATE SET "
+            f"INSERT INTO {class_table} "  # noqa: S608
+            "(municipality_id, kind, target_id, documents, features) "
+            "VALUES (%s, %s, %s, %s, %s) "
+            "ON CONFLICT (municipality_id, kind, target_id) DO UPDATE SET "
             f"documents = {class_table}.documents + excluded.documents, "
             f"features = {class_table}.features + excluded.features",
-            [kind, target_id, weight, weight * len(features)],
+            [municipality_id, kind, target_id, weight, weight * len(features)],
         )
         cursor.executemany(
-            f"INSERT INTO {feature_table} (kind, target_id, feature, count) "  # noqa: S608
-            "VALUES (%s, %s, %s, %s) ON CONFLICT (kind, feature, target_id) DO UPDATE SET "
+            f"INSERT INTO {feature_table} "  # noqa: S608
+            "(municipality_id, kind, target_id, feature, count) "
+            "VALUES (%s, %s, %s, %s, %s) "
+            "ON CONFLICT (municipality_id, kind, feature, target_id) DO UPDATE SET "
             f"count = {feature_table}.count + excluded.count",
-            [(kind, target_id, feature, weight) for feature in features],
+            [(municipality_id, kind, target_id, feature, weight) for feature in features],
         )
     cache.delete(_vocabulary_key(kind))
 
@@ -205,7 +213,8 @@ def routing_has_learned() -> bool:
 
 
 def routing_forget_all() -> None:
-    """Start learning again from nothing (an operator's reset)."""
+    """Start learning again from nothing (an operator's reset of the current
+    municipality's model)."""
     RoutingFeature.objects.all().delete()
     RoutingClass.objects.all().delete()
     for kind in (SERVICE, DOCUMENT_TYPE):

@@ -3,10 +3,13 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from beffroi.core.tenancy import MunicipalManager, municipality_field
+
 
 class DemoEmail(models.Model):
     """An email the demo "sent": kept here so demo users can read it at /demo/courriels/."""
 
+    municipality = municipality_field()
     sent_at = models.DateTimeField(auto_now_add=True)
     from_email = models.CharField(max_length=254)
     to = models.TextField(help_text="Recipients, one per line.")
@@ -14,8 +17,13 @@ class DemoEmail(models.Model):
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
 
+    objects = MunicipalManager["DemoEmail"]()
+    # Cooperative-level code only: every municipality's rows.
+    all_municipalities = models.Manager["DemoEmail"]()
+
     class Meta:
         ordering = ["-sent_at", "-id"]
+        indexes = [models.Index(fields=["municipality", "-sent_at"], name="demo_email_sent")]
         verbose_name = _("courriel de démonstration")
         verbose_name_plural = _("courriels de démonstration")
 
@@ -37,6 +45,7 @@ class OutgoingEmail(models.Model):
         SENT = "sent", _("envoyé")
         FAILED = "failed", _("échec définitif")
 
+    municipality = municipality_field()
     to = models.EmailField()
     subject = models.CharField(max_length=300)
     body_text = models.TextField()
@@ -52,9 +61,16 @@ class OutgoingEmail(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
+    objects = MunicipalManager["OutgoingEmail"]()
+    all_municipalities = models.Manager["OutgoingEmail"]()
+
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        indexes = [
+            models.Index(
+                fields=["municipality", "status", "next_attempt_at"], name="outgoing_email_due"
+            )
+        ]
         verbose_name = _("e-mail à envoyer")
         verbose_name_plural = _("e-mails envoyés")
 

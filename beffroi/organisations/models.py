@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from beffroi.core.tenancy import MunicipalManager, municipality_field
+
 
 class Organisation(models.Model):
     """An association or a business known to the city.
@@ -21,6 +23,7 @@ class Organisation(models.Model):
         VALIDATED = "validated", _("validée")
         SUSPENDED = "suspended", _("suspendue")
 
+    municipality = municipality_field()
     kind = models.CharField(_("type"), max_length=12, choices=Kind.choices)
     name = models.CharField(_("nom"), max_length=150)
     acronym = models.CharField(_("sigle"), max_length=50, blank=True)
@@ -43,11 +46,17 @@ class Organisation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = MunicipalManager["Organisation"]()
+    # Cooperative-level code only: every municipality's rows.
+    all_municipalities = models.Manager["Organisation"]()
+
     class Meta:
         ordering = ["name"]
+        indexes = [models.Index(fields=["municipality", "name"], name="organisation_name")]
         constraints = [
             models.UniqueConstraint(
-                fields=["enterprise_number"],
+                # A business known to two municipalities has a card in each.
+                fields=["municipality", "enterprise_number"],
                 condition=~Q(enterprise_number=""),
                 name="unique_organisation_enterprise_number",
             )
@@ -75,6 +84,7 @@ class OrganisationMember(models.Model):
         REPRESENTATIVE = "representative", _("représentant")
         MEMBER = "member", _("membre")
 
+    municipality = municipality_field()
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="members")
     email = models.EmailField(_("e-mail"))
     user = models.ForeignKey(
@@ -90,11 +100,15 @@ class OrganisationMember(models.Model):
     role = models.CharField(_("rôle"), max_length=15, choices=Role.choices, default=Role.MEMBER)
     added_at = models.DateTimeField(auto_now_add=True)
 
+    objects = MunicipalManager["OrganisationMember"]()
+    all_municipalities = models.Manager["OrganisationMember"]()
+
     class Meta:
         ordering = ["role", "last_name", "first_name"]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "email"], name="unique_member_email")
         ]
+        indexes = [models.Index(fields=["municipality", "email"], name="organisation_member_email")]
         verbose_name = _("membre")
         verbose_name_plural = _("membres")
 

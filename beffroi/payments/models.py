@@ -13,7 +13,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from beffroi.core.tenancy import MunicipalQuerySet, municipality_field
+from beffroi.core.tenancy import (
+    MunicipalManager,
+    MunicipalQuerySet,
+    municipality_field,
+)
 
 
 class PaymentQuerySet(MunicipalQuerySet["Payment"]):
@@ -73,7 +77,9 @@ class Payment(models.Model):
     status_changed_at = models.DateTimeField(_("statut depuis le"), auto_now_add=True)
     paid_at = models.DateTimeField(_("payé le"), null=True, blank=True)
 
-    objects = PaymentQuerySet.as_manager()
+    objects = MunicipalManager.from_queryset(PaymentQuerySet)()
+    # Cooperative-level code only: every municipality's rows.
+    all_municipalities = models.Manager["Payment"]()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -147,6 +153,9 @@ class Refund(models.Model):
     provider_reference = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(_("remboursé le"), auto_now_add=True)
 
+    objects = MunicipalManager["Refund"]()
+    all_municipalities = models.Manager["Refund"]()
+
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
@@ -186,6 +195,9 @@ class AmountDue(models.Model):
     requested_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
     paid_at = models.DateTimeField(_("payé le"), null=True, blank=True)
 
+    objects = MunicipalManager["AmountDue"]()
+    all_municipalities = models.Manager["AmountDue"]()
+
     class Meta:
         ordering = ["requested_at", "id"]
         constraints = [
@@ -211,6 +223,9 @@ class PaymentReminder(models.Model):
     due_key = models.CharField(max_length=63, default="filing")
     sent_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)
 
+    objects = MunicipalManager["PaymentReminder"]()
+    all_municipalities = models.Manager["PaymentReminder"]()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["case", "due_key"], name="payment_reminder_once")
@@ -232,6 +247,9 @@ class ReceiptTemplate(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = MunicipalManager["ReceiptTemplate"]()
+    all_municipalities = models.Manager["ReceiptTemplate"]()
 
     class Meta:
         constraints = [

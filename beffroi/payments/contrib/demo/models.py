@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from beffroi.core.tenancy import municipality_field
+from beffroi.core.tenancy import MunicipalManager, municipality_field
 
 
 class DemoCharge(models.Model):
@@ -27,6 +27,9 @@ class DemoCharge(models.Model):
     return_url = models.URLField(max_length=500)
     refunded_cents = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MunicipalManager["DemoCharge"]()
+    all_municipalities = models.Manager["DemoCharge"]()
 
     class Meta:
         verbose_name = _("paiement de démonstration")

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from beffroi.core.tenancy import MunicipalQuerySet, municipality_field
+from beffroi.core.tenancy import MunicipalManager, MunicipalQuerySet, municipality_field
 
 
 class CodaImportQuerySet(MunicipalQuerySet["CodaImport"]):
@@ -36,7 +36,8 @@ class CodaImport(models.Model):
     )
     imported_at = models.DateTimeField(_("importé le"), auto_now_add=True)
 
-    objects = CodaImportQuerySet.as_manager()
+    objects = MunicipalManager.from_queryset(CodaImportQuerySet)()
+    all_municipalities = models.Manager["CodaImport"]()
 
     class Meta:
         ordering = ["-imported_at", "-id"]
@@ -88,7 +89,8 @@ class BankCredit(models.Model):
     matched_at = models.DateTimeField(null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
-    objects = BankCreditQuerySet.as_manager()
+    objects = MunicipalManager.from_queryset(BankCreditQuerySet)()
+    all_municipalities = models.Manager["BankCredit"]()
 
     class Meta:
         ordering = ["value_date", "id"]
