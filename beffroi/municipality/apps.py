@@ -11,6 +11,9 @@ class MunicipalityConfig(AppConfig):
 
     def ready(self) -> None:
         from beffroi.core.tenancy import municipality_fallback_register
+
+        # The providers' keys' admin, standalone (the municipality's own admin is apart).
+        from beffroi.municipality import admin_config  # noqa: F401
         from beffroi.municipality.models import Municipality, MunicipalityHost
         from beffroi.municipality.selectors import directory_forget, sole_municipality_id
 
