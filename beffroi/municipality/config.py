@@ -4,8 +4,8 @@ provider and its keys, the seal's signer.
 
 Every value left blank falls back to the installation's setting (a lone
 city's installation sets nothing here). Secrets are encrypted at rest
-(``core.secrets``). Still to come here (documented in
-docs/multi-municipality.md): the identity providers' clients (issue 20) and
+(``core.secrets``). Still to come here (docs/operations.md, « Each
+municipality's settings »): the identity providers' clients (issue 20) and
 the retention schedule (issue 23).
 """
 

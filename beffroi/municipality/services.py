@@ -100,6 +100,21 @@ def _config_update(
 
 
 @transaction.atomic
+def municipality_config_secrets_rotate(*, actor: AnyActor) -> int:
+    """Encrypt every municipality's secrets again under the first of
+    BEFFROI_SECRETS_KEYS (read with any of them), so an old key can go."""
+    rows = list(MunicipalityConfig.objects.select_for_update().order_by("pk"))
+    for config in rows:
+        # Read decrypted with any key, written encrypted with the first one.
+        config.save(update_fields=list(SECRET_FIELDS))
+        with municipality_scope(config.municipality_id):
+            audit_event_record(
+                actor=actor, action="municipality.config_secrets_rotated", target=config
+            )
+    return len(rows)
+
+
+@transaction.atomic
 def service_upsert(*, actor: AnyActor, code: str, values: dict[str, Any]) -> Service:
     service, created = Service.objects.select_for_update().get_or_create(code=code, defaults=values)
     if not created:

@@ -4,6 +4,7 @@ installation's settings."""
 
 from __future__ import annotations
 
+import io
 from email.utils import formataddr
 
 import pytest
@@ -11,11 +12,13 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.checks import run_checks
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 
 from beffroi.audit.models import AuditEvent
+from beffroi.core.secrets import SecretUnreadable
 from beffroi.core.tenancy import municipality_scope
 from beffroi.municipality.models import Municipality, MunicipalityConfig, MunicipalityHost
 from beffroi.municipality.selectors import municipality_config
@@ -275,3 +278,22 @@ class SecretsKeyDeployCheckTests(PersonaTestCase):
         with override_settings(DEBUG=False, BEFFROI_SECRETS_KEYS=[key]):
             ids = {message.id for message in run_checks(include_deployment_checks=True)}
         assert "beffroi.E004" not in ids
+
+
+class SecretsRotationTests(PersonaTestCase):
+    def test_secrets_encrypted_under_an_old_key_are_encrypted_again_under_the_new_one(
+        self,
+    ) -> None:
+        old_key = "b2xkLWtleS1vZi10aGlzLWluc3RhbGxhdGlvbi0zMiE="
+        new_key = "bmV3LWtleS1vZi10aGlzLWluc3RhbGxhdGlvbi0zMiE="
+        tournai = Municipality.objects.get()
+        with override_settings(BEFFROI_SECRETS_KEYS=[old_key]):
+            municipality_config_update(
+                actor=None, municipality_id=tournai.pk, values={"mollie_api_key": SECRET}
+            )
+        with override_settings(BEFFROI_SECRETS_KEYS=[new_key, old_key]):
+            call_command("secrets_rotate", stdout=io.StringIO())
+        with override_settings(BEFFROI_SECRETS_KEYS=[new_key]):
+            assert MunicipalityConfig.objects.get().mollie_api_key == SECRET
+        with override_settings(BEFFROI_SECRETS_KEYS=[old_key]), pytest.raises(SecretUnreadable):
+            MunicipalityConfig.objects.get()
