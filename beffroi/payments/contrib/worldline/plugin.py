@@ -104,14 +104,14 @@ def provider_error(error: Exception, what: str) -> base.ProviderError:
 
 
 class SettingsKeyStore(SecretKeyStore):  # type: ignore[misc]  # the SDK ships no types
-    """The webhooks' one key, from the settings (``WORLDLINE_WEBHOOK_*``)."""
+    """The webhooks' one key, from the settings (``WORLDLINE_WEBHOOK_*``) or the municipality's."""
 
     def get_secret_key(self, key_id: str) -> str:
-        if not base.provider_setting("WORLDLINE_WEBHOOK_SECRET") or key_id != base.provider_setting(
-            "WORLDLINE_WEBHOOK_KEY_ID"
-        ):
+        # The current municipality's key (the notification came on its host).
+        secret = str(base.provider_setting("WORLDLINE_WEBHOOK_SECRET"))
+        if not secret or key_id != base.provider_setting("WORLDLINE_WEBHOOK_KEY_ID"):
             raise SecretKeyNotAvailableException(key_id, "unknown webhooks key id")
-        return str(base.provider_setting("WORLDLINE_WEBHOOK_SECRET"))
+        return secret
 
 
 def euros(amount: Decimal) -> AmountOfMoney:
