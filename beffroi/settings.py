@@ -31,6 +31,18 @@ if not SECRET_KEY:
     else:
         raise ImproperlyConfigured("SECRET_KEY must be set (or SECRET_KEY_FILE).")
 
+# Secrets a municipality's settings hold (providers' keys, the seal's
+# password) are encrypted in the database with Fernet under these keys,
+# kept out of it (comma-separated, or BEFFROI_SECRETS_KEYS_FILE): the first
+# encrypts, all decrypt, so a new key goes first and the old one stays
+# until `manage.py secrets_rotate` has encrypted everything again. Each is
+# 32 url-safe base64 bytes (`Fernet.generate_key()`). Without it, the
+# development key, which `check --deploy` refuses (beffroi.E004).
+DEVELOPMENT_SECRETS_KEY = "YmVmZnJvaS1kZXZlbG9wbWVudC1zZWNyZXRzLWtleSE="
+BEFFROI_SECRETS_KEYS = [
+    key.strip() for key in env_str("BEFFROI_SECRETS_KEYS").split(",") if key.strip()
+] or [DEVELOPMENT_SECRETS_KEY]
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Absolute address of the portal, used in emails and QR codes.

@@ -13,6 +13,7 @@ from beffroi.backoffice import (
     views_payments,
     views_people,
     views_receipt,
+    views_settings,
 )
 
 app_name = "backoffice"
@@ -82,6 +83,11 @@ urlpatterns = [
     path("finances/coda/", views_finance.coda_upload, name="coda_upload"),
     path("finances/credits/", views_finance.finance_credits, name="finance_credits"),
     path("recus/texte/", views_receipt.receipt_text_edit, name="receipt_text"),
+    path(
+        "commune/parametres/",
+        views_settings.municipality_settings_edit,
+        name="municipality_settings",
+    ),
     path(
         "finances/credits/<int:pk>/rapprocher/",
         views_finance.credit_match,

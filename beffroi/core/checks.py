@@ -67,3 +67,21 @@ def journal_key_check(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
             id="beffroi.E010",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def secrets_keys_check(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    """Municipalities' provider keys and seal passwords are encrypted under
+    BEFFROI_SECRETS_KEYS: the development key is public (it is in the code)."""
+    if settings.DEBUG or settings.DEVELOPMENT_SECRETS_KEY not in settings.BEFFROI_SECRETS_KEYS:
+        return []
+    return [
+        Error(
+            "BEFFROI_SECRETS_KEYS is the development key, published with Beffroi: the "
+            "municipalities' provider keys and seal passwords would be readable from any "
+            "copy of the database.",
+            hint="Set BEFFROI_SECRETS_KEYS (or _FILE) to a key of your own, made with "
+            "cryptography's Fernet.generate_key() (docs/operations.md).",
+            id="beffroi.E004",
+        )
+    ]

@@ -12,6 +12,9 @@ class MunicipalityConfig(AppConfig):
     def ready(self) -> None:
         from beffroi.core.periodic import municipalities_register
         from beffroi.core.tenancy import municipality_fallback_register
+
+        # The providers' keys' admin, standalone (the municipality's own admin is apart).
+        from beffroi.municipality import admin_config  # noqa: F401
         from beffroi.municipality.models import Municipality, MunicipalityHost
         from beffroi.municipality.selectors import (
             active_municipality_ids,

@@ -148,3 +148,7 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.service} ({self.get_role_display()})"
+
+
+# The settings' model lives in its own module; Django finds it here.
+from beffroi.municipality.config import MunicipalityConfig as MunicipalityConfig  # noqa: E402

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import caches
@@ -13,9 +15,11 @@ from beffroi.core.tenancy import (
     MunicipalityScopeMissing,
     current_municipality_id,
 )
+from beffroi.municipality.config import PAYMENT_CREDENTIALS, SEAL_SETTINGS
 from beffroi.municipality.models import (
     Membership,
     Municipality,
+    MunicipalityConfig,
     MunicipalityHost,
     Service,
     normalise_host,
@@ -43,6 +47,96 @@ def current_municipality(*, revision: int | None = None) -> Municipality:
 
 
 @dataclass(frozen=True)
+class Config:
+    """The current municipality's settings, the installation's where it sets none.
+
+    Holds what the municipality set (blank: nothing); the fallbacks are read
+    from the settings when asked. ``values`` holds, by the installation
+    setting they stand in for, the provider's and the seal's values it set;
+    ``setting()`` answers for any of them.
+    """
+
+    counter_hours: str = ""
+    own_languages: tuple[str, ...] = ()
+    own_email_from: str = ""
+    own_payment_provider: str = ""
+    own_seal_backend: str = ""
+    values: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The portal's languages: those offered here that the installation has."""
+        known = {code for code, _name in settings.LANGUAGES}
+        offered = tuple(code for code in self.own_languages if code in known)
+        return offered or (settings.LANGUAGE_CODE,)
+
+    @property
+    def email_from(self) -> str:
+        return self.own_email_from or str(settings.DEFAULT_FROM_EMAIL)
+
+    @property
+    def payment_provider(self) -> str:
+        return self.own_payment_provider or str(settings.PAYMENT_PROVIDER)
+
+    @property
+    def seal_backend(self) -> str:
+        return self.own_seal_backend or str(settings.SEAL_BACKEND)
+
+    def setting(self, name: str) -> Any:
+        """A provider's or the seal's setting (``MOLLIE_API_KEY``, ``SEAL_PKCS12_FILE``…)."""
+        if name in self.values:
+            return self.values[name]
+        return getattr(settings, name)
+
+
+def _config_values(row: MunicipalityConfig) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for names in PAYMENT_CREDENTIALS.values():
+        own = {name: str(getattr(row, name.lower())) for name in names}
+        # All of a provider's values or none: never a key of one account
+        # with the webhook secret of another.
+        if any(own.values()):
+            values.update(own)
+    if row.seal_backend:
+        values.update({name: str(getattr(row, name.lower())) for name in SEAL_SETTINGS})
+    return values
+
+
+def config_of(row: MunicipalityConfig | None) -> Config:
+    if row is None:
+        return Config()
+    return Config(
+        counter_hours=row.counter_hours,
+        own_languages=tuple(str(code) for code in row.languages),
+        own_email_from=row.email_from,
+        own_payment_provider=row.payment_provider,
+        own_seal_backend=row.seal_backend,
+        values=_config_values(row),
+    )
+
+
+def municipality_config_row() -> MunicipalityConfig | None:
+    municipality_id = current_municipality_id()
+    if municipality_id is None:
+        return None
+    return MunicipalityConfig.objects.filter(municipality_id=municipality_id).first()
+
+
+def municipality_config(*, revision: int | None = None) -> Config:
+    """The current municipality's settings, kept in this process (never in a
+    shared cache: they hold its secrets in clear) until its revision changes."""
+    if revision is None:
+        revision = revisions_current(MUNICIPALITY)[MUNICIPALITY]
+    cache = caches["fragments"]
+    key = f"municipality-config:{revision}"  # the key function adds the municipality
+    config: Config | None = cache.get(key)
+    if config is None:
+        config = config_of(municipality_config_row())
+        cache.set(key, config, timeout=None)
+    return config
+
+
+@dataclass(frozen=True)
 class Directory:
     """The installation's municipalities as the request router needs them."""
 
@@ -64,7 +158,10 @@ def municipality_directory() -> Directory:
     if directory is None:
         rows = list(Municipality.objects.order_by("pk").values_list("pk", "slug", "is_suspended"))
         directory = Directory(
-            by_host=dict(MunicipalityHost.objects.values_list("host", "municipality_id")),
+            # In the order recorded: a municipality's first host is its address.
+            by_host=dict(
+                MunicipalityHost.objects.order_by("pk").values_list("host", "municipality_id")
+            ),
             by_slug={slug: pk for pk, slug, _ in rows if slug},
             suspended=frozenset(pk for pk, _, suspended in rows if suspended),
             ids=tuple(pk for pk, _, _ in rows),
@@ -94,6 +191,24 @@ def active_municipality_ids() -> tuple[int, ...]:
     """The municipalities background work runs for (a suspended one's waits)."""
     directory = municipality_directory()
     return tuple(pk for pk in directory.ids if pk not in directory.suspended)
+
+
+def municipality_site_url() -> str:
+    """The current municipality's portal address, for links that leave the
+    site (a provider's webhook, the payer's way back): ``SITE_URL`` when its
+    host is the municipality's or it has none, else its first host on
+    ``SITE_URL``'s scheme and port."""
+    site = urlsplit(settings.SITE_URL)
+    municipality_id = current_municipality_id()
+    directory = municipality_directory()
+    site_host = normalise_host(site.hostname or "")
+    if municipality_id is None or directory.by_host.get(site_host) == municipality_id:
+        return str(settings.SITE_URL)
+    own = [host for host, owner in directory.by_host.items() if owner == municipality_id]
+    if not own:
+        return str(settings.SITE_URL)
+    port = f":{site.port}" if site.port else ""
+    return f"{site.scheme}://{own[0]}{port}"
 
 
 def sole_municipality_id() -> int | None:

@@ -7,8 +7,9 @@ from django.db import transaction
 from beffroi.audit.services import audit_event_record
 from beffroi.core.actors import AnyActor
 from beffroi.core.revisions import MUNICIPALITY, revision_bump
-from beffroi.core.tenancy import current_municipality_id
-from beffroi.municipality.models import Membership, Municipality, Service
+from beffroi.core.tenancy import current_municipality_id, municipality_scope
+from beffroi.municipality.config import SECRET_FIELDS
+from beffroi.municipality.models import Membership, Municipality, MunicipalityConfig, Service
 from beffroi.municipality.selectors import forget_seats
 
 # Fields of Municipality an administrator may change.
@@ -48,6 +49,69 @@ def municipality_update(*, actor: AnyActor, values: dict[str, Any]) -> Municipal
     )
     revision_bump(key=MUNICIPALITY)
     return municipality
+
+
+# Fields of MunicipalityConfig that may be set (its municipality never moves).
+CONFIG_FIELDS = frozenset(
+    f.name
+    for f in MunicipalityConfig._meta.get_fields()
+    if getattr(f, "editable", False) and f.name not in {"id", "municipality", "updated_at"}
+)
+
+
+@transaction.atomic
+def municipality_config_update(
+    *, actor: AnyActor, municipality_id: int, values: dict[str, Any]
+) -> MunicipalityConfig:
+    """Set some of a municipality's settings; the journal names the fields
+    changed, never a secret's value."""
+    unknown = set(values) - CONFIG_FIELDS
+    if unknown:
+        raise ValueError(f"Unknown municipality config fields: {sorted(unknown)}")
+    # The journal's event and the revision are the municipality's own.
+    with municipality_scope(municipality_id):
+        return _config_update(actor=actor, municipality_id=municipality_id, values=values)
+
+
+def _config_update(
+    *, actor: AnyActor, municipality_id: int, values: dict[str, Any]
+) -> MunicipalityConfig:
+    Municipality.objects.select_for_update().get(pk=municipality_id)
+    config, created = MunicipalityConfig.objects.get_or_create(municipality_id=municipality_id)
+    changed = sorted(name for name, value in values.items() if getattr(config, name) != value)
+    if not changed and not created:
+        return config
+    for name in changed:
+        setattr(config, name, values[name])
+    config.full_clean()
+    config.save(update_fields=[*changed, "updated_at"] if changed else None)
+    audit_event_record(
+        actor=actor,
+        action="municipality.config_updated",
+        target=config,
+        data={
+            "fields": [name for name in changed if name not in SECRET_FIELDS],
+            "secrets_changed": [name for name in changed if name in SECRET_FIELDS],
+        },
+    )
+    # The settings are cached under the municipality's revision.
+    revision_bump(key=MUNICIPALITY)
+    return config
+
+
+@transaction.atomic
+def municipality_config_secrets_rotate(*, actor: AnyActor) -> int:
+    """Encrypt every municipality's secrets again under the first of
+    BEFFROI_SECRETS_KEYS (read with any of them), so an old key can go."""
+    rows = list(MunicipalityConfig.objects.select_for_update().order_by("pk"))
+    for config in rows:
+        # Read decrypted with any key, written encrypted with the first one.
+        config.save(update_fields=list(SECRET_FIELDS))
+        with municipality_scope(config.municipality_id):
+            audit_event_record(
+                actor=actor, action="municipality.config_secrets_rotated", target=config
+            )
+    return len(rows)
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from email.utils import formataddr, make_msgid
+from email.utils import formataddr, make_msgid, parseaddr
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from beffroi.municipality.models import Municipality
-from beffroi.municipality.selectors import current_municipality
+from beffroi.municipality.selectors import current_municipality, municipality_config
 from beffroi.notifications.models import OutgoingEmail
 
 logger = logging.getLogger(__name__)
@@ -49,8 +49,11 @@ def html_from_text(text: str, *, title: str, municipality: Municipality | None =
 
 
 def sender_address(municipality: Municipality) -> str:
-    """« Ville de Tournai — e-guichet <e-guichet@…> »: mail clients show the name."""
-    return formataddr((f"{municipality.name} — e-guichet", settings.DEFAULT_FROM_EMAIL))
+    """The municipality's sender (« Ville de Tournai <eguichet@tournai.be> »),
+    else « Ville de Tournai — e-guichet <DEFAULT_FROM_EMAIL> »: mail clients
+    show the name."""
+    name, address = parseaddr(municipality_config().email_from)
+    return formataddr((name or f"{municipality.name} — e-guichet", address))
 
 
 def message_of(email: OutgoingEmail) -> EmailMultiAlternatives:

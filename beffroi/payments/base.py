@@ -6,11 +6,14 @@ import abc
 import uuid
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+
+from beffroi.municipality.selectors import municipality_config
 
 # What a provider may say of a payment, in Beffroi's words.
 OPEN = "pending"
@@ -24,6 +27,12 @@ PROVIDER_STATUSES = (OPEN, PAID, FAILED, EXPIRED, CANCELLED)
 def cents(amount: Decimal) -> int:
     """Euros as the whole number of cents providers expect."""
     return int((amount * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def provider_setting(name: str) -> Any:
+    """A provider's key or option (``MOLLIE_API_KEY``…) for the current
+    municipality: its own when it set them, else the installation's."""
+    return municipality_config().setting(name)
 
 
 class ProviderError(Exception):

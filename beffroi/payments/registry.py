@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, register
 from django.utils.translation import gettext as _
 
+from beffroi.municipality.config import PAYMENT_PROVIDER_NAMES
+from beffroi.municipality.selectors import municipality_config
 from beffroi.payments.base import PaymentProvider, ProviderError
 
 logger = logging.getLogger(__name__)
@@ -18,6 +20,8 @@ PROVIDERS: dict[str, PaymentProvider] = {}
 
 def provider_register(provider: PaymentProvider) -> PaymentProvider:
     PROVIDERS[provider.name] = provider
+    # What a municipality's settings may name (the municipality app cannot import this one).
+    PAYMENT_PROVIDER_NAMES[provider.name] = provider.label or provider.name
     return provider
 
 
@@ -26,11 +30,13 @@ def provider_get(name: str) -> PaymentProvider | None:
 
 
 def default_provider() -> PaymentProvider:
-    """The provider new payments go to (``PAYMENT_PROVIDER``, the demo one by default)."""
-    provider = PROVIDERS.get(settings.PAYMENT_PROVIDER)
+    """The provider new payments go to: the current municipality's, else
+    ``PAYMENT_PROVIDER`` (the demo one by default)."""
+    name = municipality_config().payment_provider
+    provider = PROVIDERS.get(name)
     if provider is None:
         # A setting mistyped: the payer reads a message, the operator the log.
-        logger.error("Unknown payment provider %r (PAYMENT_PROVIDER)", settings.PAYMENT_PROVIDER)
+        logger.error("Unknown payment provider %r (PAYMENT_PROVIDER)", name)
         raise ProviderError(_("Le paiement en ligne n'est pas disponible pour le moment."))
     return provider
 

@@ -31,7 +31,7 @@ from beffroi.cases.workflow import TransitionRefused
 from beffroi.catalogue.definition import euros
 from beffroi.documents.models import IssuedDocument
 from beffroi.documents.services import document_issue
-from beffroi.municipality.selectors import current_municipality, roles_in
+from beffroi.municipality.selectors import current_municipality, municipality_site_url, roles_in
 from beffroi.notifications.services import email_queue
 from beffroi.payments import base
 from beffroi.payments.links import amount_due_url
@@ -100,9 +100,11 @@ def _request(payment: Payment, provider: base.PaymentProvider) -> base.PaymentRe
         idempotency_key=payment.idempotency_key,
         amount=payment.amount,
         description=f"{payment.reason} — {payment.case.reference}",
-        return_url=settings.SITE_URL
+        # On the municipality's own host: the webhook is then served in its
+        # scope (its keys), and the payer comes back to their session.
+        return_url=municipality_site_url()
         + reverse("portal:payment_return", args=[payment.idempotency_key]),
-        webhook_url=settings.SITE_URL + reverse("payments:webhook", args=[provider.name]),
+        webhook_url=municipality_site_url() + reverse("payments:webhook", args=[provider.name]),
     )
 
 

@@ -8,9 +8,20 @@ authority's address; ``registry.py`` builds the one the settings name.
 from __future__ import annotations
 
 import abc
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from asn1crypto import x509
+from django.conf import settings
+
+# Reads a seal's setting (``SEAL_PKCS12_FILE``…): the municipality's own
+# values or the installation's (registry.seal_signer passes it to a factory).
+SettingReader = Callable[[str], Any]
+
+
+def installation_setting(name: str) -> Any:
+    return getattr(settings, name)
 
 
 class SealError(Exception):

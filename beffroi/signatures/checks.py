@@ -36,7 +36,7 @@ def seal_check(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
             )
         ]
     try:
-        seal_signer()
+        seal_signer(installation=True)
     except SealError as error:
         return [
             Error(

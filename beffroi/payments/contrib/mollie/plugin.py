@@ -75,7 +75,7 @@ class MollieProvider(base.PaymentProvider):
             retry=1,
         )
         client.set_user_agent_component("Beffroi", "1")
-        client.set_api_key(settings.MOLLIE_API_KEY)
+        client.set_api_key(base.provider_setting("MOLLIE_API_KEY"))
         return client
 
     def start(self, request: base.PaymentRequest) -> base.Checkout:

@@ -58,7 +58,7 @@ class StripeProvider(base.PaymentProvider):
 
     def client(self) -> stripe.StripeClient:
         return stripe.StripeClient(
-            settings.STRIPE_SECRET_KEY,
+            base.provider_setting("STRIPE_SECRET_KEY"),
             # Stripe's own unless set (tests point it at a local fake).
             base_addresses={"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None,
             max_network_retries=0,
@@ -126,7 +126,7 @@ class StripeProvider(base.PaymentProvider):
             event = self.client().construct_event(
                 request.body,
                 request.headers.get("Stripe-Signature"),
-                settings.STRIPE_WEBHOOK_SECRET,
+                base.provider_setting("STRIPE_WEBHOOK_SECRET"),
             )
         except (stripe.SignatureVerificationError, ValueError) as error:
             raise base.WebhookRefused from error

@@ -17,6 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from werkzeug.serving import BaseWSGIServer
 
+from beffroi.signatures.base import SettingReader, installation_setting
 from beffroi.signatures.contrib.pkcs12.signer import Pkcs12Signer
 from beffroi.signatures.localpki import (
     PASSPHRASE,
@@ -49,7 +50,8 @@ def demo_services_start(pki: LocalPki) -> None:
     threading.Thread(target=server.serve_forever, name="demo-pki", daemon=True).start()
 
 
-def demo_signer() -> Pkcs12Signer:
+def demo_signer(setting: SettingReader = installation_setting) -> Pkcs12Signer:
+    """The demo's seal, the same for every municipality (``setting`` unused)."""
     pki = demo_pki()
     demo_services_start(pki)
     return Pkcs12Signer(

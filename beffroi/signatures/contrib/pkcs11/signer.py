@@ -17,7 +17,13 @@ from pkcs11.exceptions import PinIncorrect, PinLocked, PKCS11Error
 from pyhanko.config.pkcs11 import TokenCriteria
 from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
 
-from beffroi.signatures.base import PIN_REFUSED, SealError, SignatureRequest
+from beffroi.signatures.base import (
+    PIN_REFUSED,
+    SealError,
+    SettingReader,
+    SignatureRequest,
+    installation_setting,
+)
 from beffroi.signatures.pades import PadesSigner, configuration_error, trust_roots_from_file
 
 
@@ -82,14 +88,14 @@ class Pkcs11Signer(PadesSigner):
             return super().sign_pdf(pdf, request)
 
 
-def pkcs11_signer() -> Pkcs11Signer:
+def pkcs11_signer(setting: SettingReader = installation_setting) -> Pkcs11Signer:
     """The seal the settings describe (``SEAL_PKCS11_MODULE``, ``TSA_URL``…)."""
     return Pkcs11Signer(
-        module=settings.SEAL_PKCS11_MODULE,
-        token_label=settings.SEAL_PKCS11_TOKEN_LABEL,
-        pin=settings.SEAL_PKCS11_PIN,
-        key_label=settings.SEAL_PKCS11_KEY_LABEL,
-        certificate_file=settings.SEAL_CERTIFICATE_FILE,
+        module=setting("SEAL_PKCS11_MODULE"),
+        token_label=setting("SEAL_PKCS11_TOKEN_LABEL"),
+        pin=setting("SEAL_PKCS11_PIN"),
+        key_label=setting("SEAL_PKCS11_KEY_LABEL"),
+        certificate_file=setting("SEAL_CERTIFICATE_FILE"),
         tsa_url=settings.TSA_URL,
         timeout=settings.SEAL_TIMEOUT_SECONDS,
     )

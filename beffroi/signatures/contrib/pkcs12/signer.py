@@ -8,6 +8,7 @@ from asn1crypto import x509
 from django.conf import settings
 from pyhanko.sign import signers
 
+from beffroi.signatures.base import SettingReader, installation_setting
 from beffroi.signatures.pades import PadesSigner, configuration_error, trust_roots_from_file
 
 
@@ -45,16 +46,16 @@ class Pkcs12Signer(PadesSigner):
         )
 
     @classmethod
-    def from_settings(cls) -> Pkcs12Signer:
+    def from_settings(cls, setting: SettingReader = installation_setting) -> Pkcs12Signer:
         return cls(
-            pkcs12_file=settings.SEAL_PKCS12_FILE,
-            passphrase=settings.SEAL_PKCS12_PASSPHRASE,
+            pkcs12_file=setting("SEAL_PKCS12_FILE"),
+            passphrase=setting("SEAL_PKCS12_PASSPHRASE"),
             tsa_url=settings.TSA_URL,
             extra_trust_roots=trust_roots_from_file(settings.SEAL_TRUST_ROOTS_FILE),
             timeout=settings.SEAL_TIMEOUT_SECONDS,
         )
 
 
-def pkcs12_signer() -> Pkcs12Signer:
+def pkcs12_signer(setting: SettingReader = installation_setting) -> Pkcs12Signer:
     """The seal the settings describe (``SEAL_PKCS12_FILE``, ``TSA_URL``…)."""
-    return Pkcs12Signer.from_settings()
+    return Pkcs12Signer.from_settings(setting)
