@@ -57,9 +57,9 @@ class JournalBatch(models.Model):
     prev_root = models.CharField(max_length=64)
     sealed_at = models.DateTimeField()
 
-    objects: JournalManager[JournalBatch] = JournalManager()
+    objects = JournalManager()
     # The sealer's and the verifier's view: every municipality's chain.
-    all_municipalities = models.Manager()
+    all_municipalities: models.Manager[JournalBatch] = models.Manager()
 
     class Meta:
         ordering = ["id"]
@@ -183,8 +183,8 @@ class AccessLog(models.Model):
     object_type = models.CharField(max_length=100)
     object_id = models.CharField(max_length=64)
 
-    objects: JournalManager[AccessLog] = JournalManager()
-    all_municipalities = models.Manager()
+    objects = JournalManager()
+    all_municipalities: models.Manager[AccessLog] = models.Manager()
 
     class Meta:
         ordering = ["-at"]

@@ -72,9 +72,9 @@ class Draft(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects: MunicipalManager[Draft] = MunicipalManager()
+    objects = MunicipalManager()
     # The cooperative's view, across its municipalities.
-    all_municipalities = models.Manager()
+    all_municipalities: models.Manager[Draft] = models.Manager()
 
     class Meta:
         ordering = ["-updated_at"]
@@ -169,7 +169,7 @@ class Case(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = MunicipalManager.from_queryset(CaseQuerySet)()
-    all_municipalities = models.Manager()
+    all_municipalities: models.Manager[Case] = models.Manager()
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -320,8 +320,8 @@ class Attachment(models.Model):
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
-    objects: MunicipalManager[Attachment] = MunicipalManager()
-    all_municipalities = models.Manager()
+    objects = MunicipalManager()
+    all_municipalities: models.Manager[Attachment] = models.Manager()
 
     class Meta:
         ordering = ["uploaded_at", "id"]
@@ -351,8 +351,8 @@ class Message(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects: MunicipalManager[Message] = MunicipalManager()
-    all_municipalities = models.Manager()
+    objects = MunicipalManager()
+    all_municipalities: models.Manager[Message] = models.Manager()
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -374,8 +374,8 @@ class Note(models.Model):
     body = models.TextField(_("note"))
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects: MunicipalManager[Note] = MunicipalManager()
-    all_municipalities = models.Manager()
+    objects = MunicipalManager()
+    all_municipalities: models.Manager[Note] = models.Manager()
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -413,8 +413,8 @@ class CaseEvent(models.Model):
     text = models.TextField(blank=True)
     visible_to_citizen = models.BooleanField(default=True)
 
-    objects: MunicipalManager[CaseEvent] = MunicipalManager()
-    all_municipalities = models.Manager()
+    objects = MunicipalManager()
+    all_municipalities: models.Manager[CaseEvent] = models.Manager()
 
     class Meta:
         ordering = ["at", "id"]
@@ -446,8 +446,8 @@ class CaseTimer(models.Model):
     fired_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
 
-    objects: MunicipalManager[CaseTimer] = MunicipalManager()
-    all_municipalities = models.Manager()
+    objects = MunicipalManager()
+    all_municipalities: models.Manager[CaseTimer] = models.Manager()
 
     class Meta:
         indexes = [
@@ -494,8 +494,8 @@ class Opinion(models.Model):
     given_at = models.DateTimeField(_("rendu le"), null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
 
-    objects: MunicipalManager[Opinion] = MunicipalManager()
-    all_municipalities = models.Manager()
+    objects = MunicipalManager()
+    all_municipalities: models.Manager[Opinion] = models.Manager()
 
     class Meta:
         ordering = ["requested_at", "id"]

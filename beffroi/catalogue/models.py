@@ -20,9 +20,9 @@ class Category(models.Model):
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveIntegerField(_("ordre"), default=0)
 
-    objects: MunicipalManager[Category] = MunicipalManager()
+    objects = MunicipalManager()
     # The cooperative's view, across its municipalities.
-    all_municipalities = models.Manager()
+    all_municipalities: models.Manager[Category] = models.Manager()
 
     class Meta:
         ordering = ["position", "name"]
@@ -90,7 +90,7 @@ class Procedure(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = MunicipalManager.from_queryset(ProcedureQuerySet)()
-    all_municipalities = models.Manager()
+    all_municipalities: models.Manager[Procedure] = models.Manager()
 
     class Meta:
         ordering = ["position", "title"]
@@ -136,8 +136,8 @@ class ProcedureVersion(models.Model):
     checksum = models.CharField(_("empreinte"), max_length=64)
     published_at = models.DateTimeField(_("publiée le"))
 
-    objects: MunicipalManager[ProcedureVersion] = MunicipalManager()
-    all_municipalities = models.Manager()
+    objects = MunicipalManager()
+    all_municipalities: models.Manager[ProcedureVersion] = models.Manager()
 
     class Meta:
         ordering = ["procedure", "number"]

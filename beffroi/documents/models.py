@@ -24,9 +24,9 @@ class StoredFile(models.Model):
     storage_name = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects: MunicipalManager[StoredFile] = MunicipalManager()
+    objects = MunicipalManager()
     # The cooperative's view, across its municipalities.
-    all_municipalities = models.Manager()
+    all_municipalities: models.Manager[StoredFile] = models.Manager()
 
     class Meta:
         constraints = [
@@ -71,8 +71,8 @@ class IssuedDocument(models.Model):
     # is the sealed one. Documents issued before seals existed are not.
     sealed = models.BooleanField(_("scellé"), default=False)
 
-    objects: MunicipalManager[IssuedDocument] = MunicipalManager()
-    all_municipalities = models.Manager()
+    objects = MunicipalManager()
+    all_municipalities: models.Manager[IssuedDocument] = models.Manager()
 
     class Meta:
         ordering = ["-issued_at"]

@@ -114,9 +114,9 @@ class Service(models.Model):
     opening_hours = models.TextField(_("heures d'ouverture"), blank=True)
     is_active = models.BooleanField(_("actif"), default=True)
 
-    objects: MunicipalManager[Service] = MunicipalManager()
+    objects = MunicipalManager()
     # The cooperative's view, across its municipalities.
-    all_municipalities = models.Manager()
+    all_municipalities: models.Manager[Service] = models.Manager()
 
     class Meta:
         ordering = ["name"]
@@ -150,8 +150,8 @@ class Membership(models.Model):
     role = models.CharField(_("rôle"), max_length=20, choices=Role.choices, default=Role.AGENT)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects: MunicipalManager[Membership] = MunicipalManager()
-    all_municipalities = models.Manager()
+    objects = MunicipalManager()
+    all_municipalities: models.Manager[Membership] = models.Manager()
 
     class Meta:
         constraints = [
