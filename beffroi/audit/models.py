@@ -1,11 +1,33 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import models
 
 from beffroi.audit.chain import GENESIS_HASH
+from beffroi.core.tenancy import current_municipality_id
+
+M = TypeVar("M", bound=models.Model)
+
+
+class JournalManager(models.Manager[M]):
+    """The current municipality's rows of the journal.
+
+    The journal names its municipality by id (``municipality_id``), not by a
+    relation, so ``core.tenancy.MunicipalManager`` (which filters on the
+    relation) cannot serve; this is the same filter on the id. The sealer and
+    the verifier, which walk every chain, use ``all_municipalities``.
+    """
+
+    def get_queryset(self) -> models.QuerySet[M]:
+        queryset = super().get_queryset()
+        if not settings.BEFFROI_TENANCY_APP_SCOPING:
+            return queryset
+        municipality_id = current_municipality_id()
+        if municipality_id is None:
+            return queryset.filter(municipality_id__isnull=True)
+        return queryset.filter(municipality_id=municipality_id)
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
@@ -34,6 +56,10 @@ class JournalBatch(models.Model):
     root = models.CharField(max_length=64)
     prev_root = models.CharField(max_length=64)
     sealed_at = models.DateTimeField()
+
+    objects = JournalManager()
+    # The sealer's and the verifier's view: every municipality's chain.
+    all_municipalities: models.Manager[JournalBatch] = models.Manager()
 
     class Meta:
         ordering = ["id"]
@@ -102,7 +128,8 @@ class AuditEvent(models.Model):
         db_index=False,
     )
 
-    objects = AuditEventQuerySet.as_manager()
+    objects = JournalManager.from_queryset(AuditEventQuerySet)()
+    all_municipalities = models.Manager.from_queryset(AuditEventQuerySet)()
 
     class Meta:
         ordering = ["id"]
@@ -134,6 +161,8 @@ class AccessLog(models.Model):
     are many, and the citizen reads this list about themself)."""
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # By id, like the journal's events (see AuditEvent).
+    municipality_id = models.PositiveBigIntegerField(null=True, default=current_municipality_id)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -154,9 +183,14 @@ class AccessLog(models.Model):
     object_type = models.CharField(max_length=100)
     object_id = models.CharField(max_length=64)
 
+    objects = JournalManager()
+    all_municipalities: models.Manager[AccessLog] = models.Manager()
+
     class Meta:
         ordering = ["-at"]
-        indexes = [models.Index(fields=["subject", "-at"])]
+        indexes = [
+            models.Index(fields=["municipality_id", "subject", "-at"], name="accesslog_subject")
+        ]
 
     def __str__(self) -> str:
         return f"{self.actor_id} {self.action} {self.object_type}:{self.object_id}"

@@ -141,9 +141,11 @@ def _chain_problems(
     records, problems = _store_records(store, municipality_id)
     yield from problems
     walk = _ChainWalk(municipality_id, key)
-    batches = iter(JournalBatch.objects.filter(municipality_id=municipality_id).order_by("id"))
+    batches = iter(
+        JournalBatch.all_municipalities.filter(municipality_id=municipality_id).order_by("id")
+    )
     rows = (
-        AuditEvent.objects.of_chain(municipality_id)
+        AuditEvent.all_municipalities.of_chain(municipality_id)
         .filter(batch__isnull=False)
         .order_by("batch_id", "id")
         .values(*CONTENT_FIELDS, "batch_id", "prev_hash", "hash")
@@ -169,7 +171,7 @@ def _chain_problems(
             f"événement(s) {_runs_text(ids_of_runs(record['ids']))} supprimé(s)",
             batch=record["batch"],
         )
-    stray = AuditEvent.objects.of_chain(municipality_id).filter(
+    stray = AuditEvent.all_municipalities.of_chain(municipality_id).filter(
         batch__isnull=True, hash__isnull=False
     )
     for event_id in stray.values_list("id", flat=True):
@@ -183,10 +185,12 @@ def journal_problems(*, key: bytes, store: RootStore) -> Iterator[JournalProblem
     """
     chains: set[int | None] = set(store.chains())
     chains |= set(
-        JournalBatch.objects.order_by().values_list("municipality_id", flat=True).distinct()
+        JournalBatch.all_municipalities.order_by()
+        .values_list("municipality_id", flat=True)
+        .distinct()
     )
     chains |= set(
-        AuditEvent.objects.filter(hash__isnull=False)
+        AuditEvent.all_municipalities.filter(hash__isnull=False)
         .order_by()
         .values_list("municipality_id", flat=True)
         .distinct()

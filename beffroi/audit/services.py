@@ -111,7 +111,7 @@ def _batch_seal(key: bytes, municipality_id: int | None) -> JournalBatch | None:
     """Chain the oldest unsealed events of one chain, in id order, as one batch."""
     head = _chain_lock(municipality_id)
     rows = list(
-        AuditEvent.objects.of_chain(municipality_id)
+        AuditEvent.all_municipalities.of_chain(municipality_id)
         .unsealed()
         .order_by("id")
         .values(*CONTENT_FIELDS)[:SEAL_BATCH_SIZE]
@@ -124,7 +124,7 @@ def _batch_seal(key: bytes, municipality_id: int | None) -> JournalBatch | None:
         event = AuditEvent(id=row["id"], prev_hash=prev_hash)
         event.hash = prev_hash = event_hash(key, row, prev_hash=prev_hash)
         sealed.append(event)
-    batch = JournalBatch.objects.create(
+    batch = JournalBatch.all_municipalities.create(
         municipality_id=municipality_id,
         first_event_id=rows[0]["id"],
         last_event_id=rows[-1]["id"],
@@ -135,7 +135,9 @@ def _batch_seal(key: bytes, municipality_id: int | None) -> JournalBatch | None:
     )
     for event in sealed:
         event.batch = batch
-    AuditEvent.objects.bulk_update(sealed, ["prev_hash", "hash", "batch"], batch_size=500)
+    AuditEvent.all_municipalities.bulk_update(
+        sealed, ["prev_hash", "hash", "batch"], batch_size=500
+    )
     head.last_hash, head.last_root, head.last_batch_id = prev_hash, batch.root, batch.pk
     head.save(update_fields=["last_hash", "last_root", "last_batch_id"])
     return batch
@@ -150,11 +152,15 @@ def _roots_publish(store: RootStore, municipality_id: int | None) -> None:
     which the verification accepts.
     """
     head = _chain_lock(municipality_id)
-    pending = JournalBatch.objects.filter(
+    pending = JournalBatch.all_municipalities.filter(
         municipality_id=municipality_id, id__gt=head.published_batch_id
     ).order_by("id")
     for batch in pending:
-        ids = batch.events.order_by("id").values_list("id", flat=True)
+        ids = (
+            AuditEvent.all_municipalities.filter(batch=batch)
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
         store.append(batch_record(batch, ids))
         head.published_batch_id = batch.pk
     head.save(update_fields=["published_batch_id"])
@@ -166,7 +172,7 @@ def journal_seal(*, store: RootStore | None = None) -> list[JournalBatch]:
     key = journal_key()
     store = store or root_store()
     chains = set(
-        AuditEvent.objects.unsealed()
+        AuditEvent.all_municipalities.unsealed()
         .order_by()
         .values_list("municipality_id", flat=True)
         .distinct()

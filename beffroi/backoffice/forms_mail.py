@@ -238,7 +238,10 @@ class MailFilterForm(forms.Form):
     )
     year = forms.TypedChoiceField(label=_("Année"), required=False, coerce=int, empty_value=None)
     service = forms.ModelChoiceField(
-        label=_("Service"), queryset=Service.objects.none(), required=False, empty_label=_("Tous")
+        label=_("Service"),
+        queryset=Service.all_municipalities.none(),
+        required=False,
+        empty_label=_("Tous"),
     )
     status = forms.ChoiceField(label=_("Statut"), required=False)
     document_type = forms.ModelChoiceField(
@@ -360,13 +363,13 @@ class MailEditForm(SenderFields, VersionedForm):
 class MailRouteForm(VersionedForm):
     service = forms.ModelChoiceField(
         label=_("Service traitant"),
-        queryset=Service.objects.none(),
+        queryset=Service.all_municipalities.none(),
         empty_label=_("— choisissez —"),
         error_messages={"required": _("Choisissez le service qui traite ce courrier.")},
     )
     copies = forms.ModelMultipleChoiceField(
         label=_("Services en copie"),
-        queryset=Service.objects.none(),
+        queryset=Service.all_municipalities.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from beffroi.catalogue.conditions import CASE_ATTRIBUTES
 from beffroi.catalogue.definition import ProcedureDefinition
 from beffroi.catalogue.selectors import version_spec
+from beffroi.core.tenancy import MunicipalManager, MunicipalQuerySet, municipality_field
 
 
 class Channel(models.TextChoices):
@@ -32,6 +33,7 @@ class Draft(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    municipality = municipality_field()
     procedure = models.ForeignKey(
         "catalogue.Procedure", on_delete=models.CASCADE, related_name="drafts"
     )
@@ -70,9 +72,17 @@ class Draft(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = MunicipalManager()
+    # The cooperative's view, across its municipalities.
+    all_municipalities: models.Manager[Draft] = models.Manager()
+
     class Meta:
         ordering = ["-updated_at"]
-        indexes = [models.Index(fields=["owner", "-updated_at"])]
+        indexes = [
+            models.Index(
+                fields=["municipality", "owner", "-updated_at"], name="draft_municipality_owner"
+            )
+        ]
         verbose_name = _("brouillon")
         verbose_name_plural = _("brouillons")
 
@@ -88,7 +98,7 @@ class Draft(models.Model):
         return self.case_id is not None
 
 
-class CaseQuerySet(models.QuerySet["Case"]):
+class CaseQuerySet(MunicipalQuerySet["Case"]):
     def open(self) -> CaseQuerySet:
         return self.filter(closed_at__isnull=True)
 
@@ -96,7 +106,11 @@ class CaseQuerySet(models.QuerySet["Case"]):
 class Case(models.Model):
     """A request filed by a citizen, through any channel, and its processing."""
 
-    reference = models.CharField(_("référence"), max_length=20, unique=True)
+    municipality = municipality_field()
+    # Each municipality numbers its own cases (its own counter).
+    reference = models.CharField(_("référence"), max_length=20)
+    # Random and unique across the installation, but looked up in the
+    # current municipality only.
     tracking_code = models.CharField(_("code de suivi"), max_length=8, unique=True)
     procedure = models.ForeignKey(
         "catalogue.Procedure", on_delete=models.PROTECT, related_name="cases"
@@ -154,31 +168,45 @@ class Case(models.Model):
     lock_version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = CaseQuerySet.as_manager()
+    objects = MunicipalManager.from_queryset(CaseQuerySet)()
+    all_municipalities: models.Manager[Case] = models.Manager()
 
     class Meta:
         ordering = ["-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "reference"], name="case_reference_per_municipality"
+            )
+        ]
+        # Every list now also says ``municipality_id = X``: it leads each index.
         indexes = [
             # Inboxes: open cases of a service (or an agent), deadline first,
             # and a service's open cases counted per status.
             models.Index(
-                fields=["service", "deadline", "id"],
+                fields=["municipality", "service", "deadline", "id"],
                 name="case_open_service_deadline",
                 condition=Q(closed_at__isnull=True),
             ),
             models.Index(
-                fields=["assigned_to", "deadline", "id"],
+                fields=["municipality", "assigned_to", "deadline", "id"],
                 name="case_open_agent_deadline",
                 condition=Q(closed_at__isnull=True),
             ),
             models.Index(
-                fields=["service", "status"],
+                fields=["municipality", "service", "status"],
                 name="case_open_service_status",
                 condition=Q(closed_at__isnull=True),
             ),
-            models.Index(fields=["service", "status"], name="case_service_status"),
-            models.Index(fields=["service", "-submitted_at"], name="case_service_submitted"),
-            models.Index(fields=["applicant", "-submitted_at"], name="case_applicant"),
+            models.Index(fields=["municipality", "service", "status"], name="case_service_status"),
+            models.Index(
+                fields=["municipality", "service", "-submitted_at"], name="case_service_submitted"
+            ),
+            models.Index(
+                fields=["municipality", "applicant", "-submitted_at"], name="case_applicant"
+            ),
+            models.Index(
+                fields=["municipality", "-submitted_at"], name="case_municipality_submitted"
+            ),
         ]
         verbose_name = _("demande")
         verbose_name_plural = _("demandes")
@@ -271,6 +299,7 @@ class Attachment(models.Model):
     (``field_id`` set), or to a message.
     """
 
+    municipality = municipality_field()
     file = models.ForeignKey("documents.StoredFile", on_delete=models.PROTECT, related_name="+")
     filename = models.CharField(_("nom du fichier"), max_length=200)
     field_id = models.CharField(max_length=63, blank=True)
@@ -291,6 +320,9 @@ class Attachment(models.Model):
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    objects = MunicipalManager()
+    all_municipalities: models.Manager[Attachment] = models.Manager()
+
     class Meta:
         ordering = ["uploaded_at", "id"]
         verbose_name = _("pièce jointe")
@@ -307,6 +339,7 @@ class Message(models.Model):
         TO_CITIZEN = "to_citizen", _("du service au demandeur")
         FROM_CITIZEN = "from_citizen", _("du demandeur au service")
 
+    municipality = municipality_field()
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
     direction = models.CharField(max_length=15, choices=Direction.choices)
     author = models.ForeignKey(
@@ -317,6 +350,9 @@ class Message(models.Model):
     is_information_request = models.BooleanField(default=False)
     answered_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = MunicipalManager()
+    all_municipalities: models.Manager[Message] = models.Manager()
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -330,12 +366,16 @@ class Message(models.Model):
 class Note(models.Model):
     """An agents-only note on a case: never shown to the citizen."""
 
+    municipality = municipality_field()
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     body = models.TextField(_("note"))
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = MunicipalManager()
+    all_municipalities: models.Manager[Note] = models.Manager()
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -361,6 +401,7 @@ class CaseEvent(models.Model):
         REMINDER = "reminder", _("rappel")
         PAYMENT = "payment", _("paiement")
 
+    municipality = municipality_field()
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=15, choices=Kind.choices)
     actor = models.ForeignKey(
@@ -371,6 +412,9 @@ class CaseEvent(models.Model):
     to_status = models.CharField(max_length=63, blank=True)
     text = models.TextField(blank=True)
     visible_to_citizen = models.BooleanField(default=True)
+
+    objects = MunicipalManager()
+    all_municipalities: models.Manager[CaseEvent] = models.Manager()
 
     class Meta:
         ordering = ["at", "id"]
@@ -393,6 +437,7 @@ class CaseTimer(models.Model):
         REMIND = "remind", _("rappel")
         TRANSITION = "transition", _("transition automatique")
 
+    municipality = municipality_field()
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="timers")
     status = models.CharField(max_length=63)
     kind = models.CharField(max_length=12, choices=Kind.choices)
@@ -401,10 +446,13 @@ class CaseTimer(models.Model):
     fired_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
 
+    objects = MunicipalManager()
+    all_municipalities: models.Manager[CaseTimer] = models.Manager()
+
     class Meta:
         indexes = [
             models.Index(
-                fields=["due_at"],
+                fields=["municipality", "due_at"],
                 name="casetimer_pending_due",
                 condition=Q(fired_at__isnull=True, cancelled_at__isnull=True),
             )
@@ -426,6 +474,7 @@ class Opinion(models.Model):
         WITH_CONDITIONS = "with_conditions", _("favorable sous conditions")
         UNFAVOURABLE = "unfavourable", _("défavorable")
 
+    municipality = municipality_field()
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="opinions")
     service = models.ForeignKey(
         "municipality.Service", on_delete=models.PROTECT, related_name="opinions"
@@ -445,6 +494,9 @@ class Opinion(models.Model):
     given_at = models.DateTimeField(_("rendu le"), null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
 
+    objects = MunicipalManager()
+    all_municipalities: models.Manager[Opinion] = models.Manager()
+
     class Meta:
         ordering = ["requested_at", "id"]
         constraints = [
@@ -452,7 +504,7 @@ class Opinion(models.Model):
         ]
         indexes = [
             models.Index(
-                fields=["service", "due_date"],
+                fields=["municipality", "service", "due_date"],
                 name="opinion_pending_service",
                 condition=Q(given_at__isnull=True),
             )

@@ -9,17 +9,33 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from beffroi.catalogue.definition import ProcedureDefinition
+from beffroi.core.tenancy import MunicipalManager, MunicipalQuerySet, municipality_field
 from beffroi.municipality.models import Service
 
 
 class Category(models.Model):
-    slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
+    municipality = municipality_field()
+    slug = models.SlugField(_("identifiant"), max_length=80)
     name = models.CharField(_("nom"), max_length=120)
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveIntegerField(_("ordre"), default=0)
 
+    objects = MunicipalManager()
+    # The cooperative's view, across its municipalities.
+    all_municipalities: models.Manager[Category] = models.Manager()
+
     class Meta:
         ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "slug"], name="category_slug_per_municipality"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["municipality", "position", "name"], name="category_municipality_list"
+            )
+        ]
         verbose_name = _("catégorie")
         verbose_name_plural = _("catégories")
 
@@ -30,7 +46,7 @@ class Category(models.Model):
         return reverse("portal:category", kwargs={"slug": self.slug})
 
 
-class ProcedureQuerySet(models.QuerySet["Procedure"]):
+class ProcedureQuerySet(MunicipalQuerySet["Procedure"]):
     def published(self) -> ProcedureQuerySet:
         return self.filter(is_published=True)
 
@@ -38,7 +54,8 @@ class ProcedureQuerySet(models.QuerySet["Procedure"]):
 class Procedure(models.Model):
     """A procedure as the catalogue presents it to citizens."""
 
-    slug = models.SlugField(_("identifiant"), max_length=100, unique=True)
+    municipality = municipality_field()
+    slug = models.SlugField(_("identifiant"), max_length=100)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="procedures")
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="procedures")
     title = models.CharField(_("titre"), max_length=200)
@@ -72,10 +89,21 @@ class Procedure(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ProcedureQuerySet.as_manager()
+    objects = MunicipalManager.from_queryset(ProcedureQuerySet)()
+    all_municipalities: models.Manager[Procedure] = models.Manager()
 
     class Meta:
         ordering = ["position", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "slug"], name="procedure_slug_per_municipality"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["municipality", "position", "title"], name="procedure_municipality_list"
+            )
+        ]
         verbose_name = _("démarche")
         verbose_name_plural = _("démarches")
 
@@ -101,11 +129,15 @@ class ProcedureVersion(models.Model):
     changes the form, workflow or documents of a running case.
     """
 
+    municipality = municipality_field()
     procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("numéro"))
     definition = models.JSONField(_("définition"))
     checksum = models.CharField(_("empreinte"), max_length=64)
     published_at = models.DateTimeField(_("publiée le"))
+
+    objects = MunicipalManager()
+    all_municipalities: models.Manager[ProcedureVersion] = models.Manager()
 
     class Meta:
         ordering = ["procedure", "number"]

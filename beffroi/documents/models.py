@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from beffroi.core.tenancy import MunicipalManager, municipality_field
+
 
 class StoredFile(models.Model):
     """A file's content, stored once, named by its SHA-256 and never changed.
@@ -12,13 +14,26 @@ class StoredFile(models.Model):
     keeps its own name for it; two uploads of the same bytes share one row.
     """
 
-    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, unique=True)
+    municipality = municipality_field()
+    # Content-addressed within a municipality: two cities never share a row.
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
     size = models.PositiveBigIntegerField(_("taille (octets)"))
     kind = models.CharField(_("type"), max_length=10)
+    # Where the bytes are: new files under their municipality's prefix
+    # (``m<id>/``); files stored before keep the name they were given.
     storage_name = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = MunicipalManager()
+    # The cooperative's view, across its municipalities.
+    all_municipalities: models.Manager[StoredFile] = models.Manager()
+
     class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "sha256"], name="storedfile_sha256_per_municipality"
+            )
+        ]
         verbose_name = _("fichier")
         verbose_name_plural = _("fichiers")
 
@@ -34,6 +49,7 @@ class IssuedDocument(models.Model):
     issued it and whether it is still valid. The page shows no personal data.
     """
 
+    municipality = municipality_field()
     case = models.ForeignKey(
         "cases.Case", on_delete=models.PROTECT, related_name="issued_documents"
     )
@@ -41,6 +57,8 @@ class IssuedDocument(models.Model):
     title = models.CharField(_("titre"), max_length=200)
     filename = models.CharField(_("nom du fichier"), max_length=200)
     file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+")
+    # Random and unique across the installation, looked up in the current
+    # municipality only.
     verification_code = models.CharField(_("code de vérification"), max_length=32, unique=True)
     service = models.ForeignKey("municipality.Service", on_delete=models.PROTECT, related_name="+")
     issued_at = models.DateTimeField(_("délivré le"))
@@ -52,6 +70,9 @@ class IssuedDocument(models.Model):
     # Sealed with the city's seal (PAdES, beffroi.signatures): the stored file
     # is the sealed one. Documents issued before seals existed are not.
     sealed = models.BooleanField(_("scellé"), default=False)
+
+    objects = MunicipalManager()
+    all_municipalities: models.Manager[IssuedDocument] = models.Manager()
 
     class Meta:
         ordering = ["-issued_at"]

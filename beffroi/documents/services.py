@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from beffroi.accounts.actors import Actor, actor_user
 from beffroi.audit.services import audit_event_record
+from beffroi.core.tenancy import current_municipality_id
 from beffroi.documents.codes import new_verification_code
 from beffroi.documents.models import IssuedDocument, StoredFile
 from beffroi.documents.rendering import render_issued_document_pdf
@@ -26,9 +27,12 @@ class UnknownFileKind(ValueError):
     """The content is none of the kinds Beffroi keeps."""
 
 
-def storage_name_for(sha256: str) -> str:
-    """Where the bytes with this SHA-256 live in the storage."""
-    return f"files/{sha256[:2]}/{sha256[2:4]}/{sha256}"
+def storage_name_for(sha256: str, municipality_id: int | None) -> str:
+    """Where the bytes with this SHA-256 live in the storage: under their
+    municipality's prefix, so each city's files can be kept, backed up or
+    handed over apart (``files/...`` alone before any city is recorded)."""
+    name = f"files/{sha256[:2]}/{sha256[2:4]}/{sha256}"
+    return name if municipality_id is None else f"m{municipality_id}/{name}"
 
 
 def file_store(*, content: bytes, kind: str | None = None) -> StoredFile:
@@ -42,18 +46,36 @@ def file_store(*, content: bytes, kind: str | None = None) -> StoredFile:
     kind = kind or sniff_kind(content)
     if kind is None:
         raise UnknownFileKind("content of an unknown kind")
-    name = storage_name_for(sha256)
+    municipality_id = current_municipality_id()
+    name = storage_name_for(sha256, municipality_id)
     if not default_storage.exists(name):
         saved = default_storage.save(name, ContentFile(content))
         if saved != name:  # a concurrent writer got there first with the same bytes
             default_storage.delete(saved)
+    if municipality_id is None:
+        # An installation before its city is recorded: NULLs never clash in
+        # a unique constraint, so the row is looked for first.
+        known = StoredFile.objects.filter(sha256=sha256).first()
+        if known is not None:
+            return known
+        return StoredFile.objects.create(
+            sha256=sha256, size=len(content), kind=kind, storage_name=name
+        )
     # One statement, without a savepoint: when the row exists (the same
     # bytes kept before, or by a concurrent upload), the no-op update on
     # conflict leaves it as it is and gives its id back.
     (stored,) = StoredFile.objects.bulk_create(
-        [StoredFile(sha256=sha256, size=len(content), kind=kind, storage_name=name)],
+        [
+            StoredFile(
+                municipality_id=municipality_id,
+                sha256=sha256,
+                size=len(content),
+                kind=kind,
+                storage_name=name,
+            )
+        ],
         update_conflicts=True,
-        unique_fields=["sha256"],
+        unique_fields=["municipality", "sha256"],
         update_fields=["size"],
     )
     return stored
@@ -82,7 +104,7 @@ class DocumentAlreadyRevoked(ValueError):
 def _unused_verification_code() -> str:
     while True:
         code = new_verification_code()
-        if not IssuedDocument.objects.filter(verification_code=code).exists():
+        if not IssuedDocument.all_municipalities.filter(verification_code=code).exists():
             return code
 
 

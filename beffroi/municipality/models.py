@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from beffroi.core.tenancy import MunicipalManager, municipality_field
 from beffroi.municipality.validators import validate_brand_colour
 
 # The article of the common nouns a municipality's official name starts with.
@@ -104,7 +105,8 @@ class Service(models.Model):
         INTERNAL = "internal", _("service communal")
         PARTNER = "partner", _("partenaire externe")
 
-    code = models.SlugField(_("code"), max_length=50, unique=True)
+    municipality = municipality_field()
+    code = models.SlugField(_("code"), max_length=50)
     name = models.CharField(_("nom"), max_length=120)
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.INTERNAL)
     description = models.TextField(_("description"), blank=True)
@@ -114,8 +116,18 @@ class Service(models.Model):
     opening_hours = models.TextField(_("heures d'ouverture"), blank=True)
     is_active = models.BooleanField(_("actif"), default=True)
 
+    objects = MunicipalManager()
+    # The cooperative's view, across its municipalities.
+    all_municipalities: models.Manager[Service] = models.Manager()
+
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "code"], name="service_code_per_municipality"
+            )
+        ]
+        indexes = [models.Index(fields=["municipality", "name"], name="service_municipality_name")]
         verbose_name = _("service")
         verbose_name_plural = _("services")
 
@@ -132,6 +144,7 @@ class Membership(models.Model):
         MAIL_CLERK = "mail_clerk", _("agent du service courrier")
         FUNCTIONAL_ADMIN = "functional_admin", _("administrateur fonctionnel")
 
+    municipality = municipality_field()
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
@@ -139,9 +152,16 @@ class Membership(models.Model):
     role = models.CharField(_("rôle"), max_length=20, choices=Role.choices, default=Role.AGENT)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = MunicipalManager()
+    all_municipalities: models.Manager[Membership] = models.Manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "service", "role"], name="unique_membership")
+        ]
+        # An agent's seats in the municipality at hand (read at every request).
+        indexes = [
+            models.Index(fields=["municipality", "user"], name="membership_municipality_user")
         ]
         verbose_name = _("affectation")
         verbose_name_plural = _("affectations")

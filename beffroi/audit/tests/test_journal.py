@@ -66,7 +66,7 @@ class AuditJournalTests(TestCase):
             audit_event_record(actor=None, action="test.elsewhere", target=self.service)
         batches = journal_seal()
         assert sorted(b.municipality_id or 0 for b in batches) == [0, 7]
-        elsewhere = AuditEvent.objects.get(action="test.elsewhere")
+        elsewhere = AuditEvent.all_municipalities.get(action="test.elsewhere")
         assert elsewhere.municipality_id == 7
         assert elsewhere.prev_hash == GENESIS_HASH  # the start of its own chain
         assert "Journal intègre : 6 événements vérifiés en 2 lots." in verify()

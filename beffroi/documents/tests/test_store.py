@@ -8,6 +8,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.test import TestCase
 
+from beffroi.core.tenancy import current_municipality_id
 from beffroi.documents.models import StoredFile
 from beffroi.documents.services import UnknownFileKind, file_read, file_store, storage_name_for
 
@@ -43,7 +44,9 @@ class FileStoreTests(TestCase):
         assert not StoredFile.objects.exists()
         # Other tests share the storage folder, so only this content's own
         # name tells whether anything of it was written.
-        assert not default_storage.exists(storage_name_for(hashlib.sha256(content).hexdigest()))
+        assert not default_storage.exists(
+            storage_name_for(hashlib.sha256(content).hexdigest(), current_municipality_id())
+        )
 
     def test_a_kind_given_by_the_caller_is_kept(self) -> None:
         stored = file_store(content=PDF, kind="pdf")

@@ -28,8 +28,8 @@ class Command(BaseCommand):
         store = root_store()
         journal_seal(store=store)
         problems = list(journal_problems(key=key, store=store))
-        total = AuditEvent.objects.count()
-        batches = JournalBatch.objects.count()
+        total = AuditEvent.all_municipalities.count()
+        batches = JournalBatch.all_municipalities.count()
         if problems:
             for problem in problems:
                 self.stderr.write(str(problem))
