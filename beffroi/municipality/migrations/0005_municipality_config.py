@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('municipality', '0002_hosts_and_suspension'),
+        ('municipality', '0004_service_code_per_municipality'),
     ]
 
     operations = [
