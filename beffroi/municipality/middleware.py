@@ -33,7 +33,9 @@ class MunicipalityMiddleware:
 
 
 def _page(request: HttpRequest, template: str, *, status: int) -> HttpResponse:
-    # A page of its own: the city's layout needs a municipality to show.
-    response = HttpResponse(render_to_string(template, request=request), status=status)
+    # A page of its own: the city's layout needs a municipality to show. No
+    # request either: its context processors read the municipality's revisions,
+    # and outside any scope an installation with several has none to read.
+    response = HttpResponse(render_to_string(template), status=status)
     response.headers["Cache-Control"] = "no-store"
     return response
