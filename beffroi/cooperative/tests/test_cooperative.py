@@ -20,11 +20,14 @@ from django.test import override_settings
 
 from beffroi.accounts.models import User
 from beffroi.accounts.services import user_create
+from beffroi.agenda.models import DirectoryEntry, DirectoryImage
 from beffroi.audit.models import AuditEvent
+from beffroi.cooperative.export import municipality_export
 from beffroi.cooperative.municipal import has_municipality, municipal_models
 from beffroi.cooperative.services import municipality_create
 from beffroi.cooperative.usage import MEASURES, municipality_usage
 from beffroi.core.tenancy import municipality_scope
+from beffroi.documents.services import file_store
 from beffroi.municipality.models import Membership, Municipality
 from beffroi.municipality.services import municipality_resume, municipality_suspend
 from beffroi.notifications.models import OutgoingEmail
@@ -32,6 +35,7 @@ from beffroi.notifications.services import email_queue
 from beffroi.payments.services import receipt_template_save
 from beffroi.testing.personas import PASSWORD, PersonaTestCase
 
+PNG = b"\x89PNG\r\n\x1a\n"
 ANTOING = "antoing.example-coop.be"
 FLOBECQ = "flobecq.example-coop.be"
 HOSTS = ["testserver", ANTOING, FLOBECQ, "ath.example-coop.be"]
@@ -232,6 +236,28 @@ class CooperativeTests(PersonaTestCase):
             assert f"data/{model._meta.label_lower}.json" in manifest["sha256"]
         assert "Reçu de Flobecq".encode() not in everything
         assert b"flobecq" not in everything
+
+    def test_the_export_holds_the_files_its_rows_name_and_not_the_others(self) -> None:
+        antoing, flobecq = create_antoing(), create_flobecq()
+        images = {}
+        for municipality, content in ((antoing, PNG + b"antoing"), (flobecq, PNG + b"flobecq")):
+            with municipality_scope(municipality.pk):
+                stored = file_store(content=content, kind="png")
+                self.addCleanup(default_storage.delete, stored.storage_name)
+                entry = DirectoryEntry.objects.create(name=f"Boulangerie {municipality.slug}")
+                images[municipality.slug] = DirectoryImage.objects.create(
+                    municipality=municipality, entry=entry, kind="logo", file=stored
+                )
+        output = municipality_export(municipality_id=antoing.pk)
+        self.addCleanup(output.unlink)
+        own = images["antoing"].file
+        with zipfile.ZipFile(output) as archive:
+            manifest = json.loads(archive.read("manifest.json"))
+            assert archive.read(f"files/{own.storage_name}") == PNG + b"antoing"
+            assert manifest["sha256"][f"files/{own.storage_name}"] == own.sha256
+            assert f"files/{images['flobecq'].file.storage_name}" not in archive.namelist()
+            pictured = json.loads(archive.read("data/agenda.directoryimage.json"))
+        assert [row["pk"] for row in pictured] == [images["antoing"].pk]
 
     def test_the_export_command_refuses_an_unknown_slug_in_french(self) -> None:
         with pytest.raises(CommandError, match="Aucune commune"):
