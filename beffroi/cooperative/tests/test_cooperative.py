@@ -279,7 +279,8 @@ class CooperativeTests(PersonaTestCase):
         download = self.client.get(path, HTTP_HOST=ANTOING)
         assert download.status_code == 200
         content = b"".join(download.streaming_content)  # type: ignore[attr-defined]
-        download.close()
+        # Not download.close(): closing a response ends the "request", and
+        # Django then closes the test's database connection with it.
         name = path.rstrip("/").rsplit("/", 1)[-1]
         default_storage.delete(f"cooperative-exports/{name}")
         assert content.startswith(b"PK")
