@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     # ...and the two user-facing apps hold views and templates.
     "beffroi.portal",
     "beffroi.backoffice",
+    # The cooperative's administration of the municipalities it hosts.
+    "beffroi.cooperative",
     "beffroi.demo",
 ]
 

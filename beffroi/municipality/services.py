@@ -2,15 +2,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from beffroi.audit.services import audit_event_record
 from beffroi.core.actors import AnyActor
 from beffroi.core.revisions import MUNICIPALITY, revision_bump
 from beffroi.core.tenancy import current_municipality_id, municipality_scope
 from beffroi.municipality.config import SECRET_FIELDS
-from beffroi.municipality.models import Membership, Municipality, MunicipalityConfig, Service
-from beffroi.municipality.selectors import forget_seats
+from beffroi.municipality.models import (
+    Membership,
+    Municipality,
+    MunicipalityConfig,
+    MunicipalityHost,
+    Service,
+    normalise_host,
+)
+from beffroi.municipality.selectors import directory_forget, forget_seats
+from beffroi.municipality.validators import validate_host
 
 # Fields of Municipality an administrator may change.
 MUNICIPALITY_FIELDS = frozenset(
@@ -146,3 +157,103 @@ def membership_grant(*, actor: AnyActor, user: Any, service: Service, role: str)
         )
         forget_seats(user)
     return membership
+
+
+def municipality_registration_check(*, slug: str, name: str, hosts: list[str]) -> list[str]:
+    """The normalised hosts, or a ValidationError naming every wrong input in French."""
+    errors: dict[str, list[str]] = {}
+    try:
+        validate_slug(slug)
+    except ValidationError:
+        errors.setdefault("slug", []).append(
+            _(
+                "L'identifiant « %(slug)s » ne peut contenir que des lettres sans accent, des chiffres et des tirets."
+            )
+            % {"slug": slug}
+        )
+    else:
+        if Municipality.objects.filter(slug=slug).exists():
+            errors.setdefault("slug", []).append(
+                _("L'identifiant « %(slug)s » est déjà celui d'une autre commune.") % {"slug": slug}
+            )
+    if not name.strip():
+        errors.setdefault("name", []).append(_("Indiquez le nom de la commune."))
+    normalised: list[str] = []
+    for raw in hosts:
+        host = normalise_host(raw)
+        if not host or host in normalised:
+            continue
+        try:
+            validate_host(host)
+        except ValidationError as error:
+            errors.setdefault("hosts", []).extend(error.messages)
+            continue
+        normalised.append(host)
+    if not normalised and "hosts" not in errors:
+        errors.setdefault("hosts", []).append(_("Indiquez au moins une adresse du guichet."))
+    taken = sorted(
+        MunicipalityHost.objects.filter(host__in=normalised).values_list("host", flat=True)
+    )
+    for host in taken:
+        errors.setdefault("hosts", []).append(
+            _("L'adresse « %(host)s » est déjà celle d'une autre commune.") % {"host": host}
+        )
+    if errors:
+        raise ValidationError(errors)
+    return normalised
+
+
+@transaction.atomic
+def municipality_register(
+    *, actor: AnyActor, slug: str, name: str, hosts: list[str]
+) -> Municipality:
+    """Record a new municipality and the hosts its portal answers on."""
+    normalised = municipality_registration_check(slug=slug, name=name, hosts=hosts)
+    municipality = Municipality(slug=slug, name=name.strip())
+    municipality.full_clean()
+    municipality.save()
+    MunicipalityHost.objects.bulk_create(
+        [MunicipalityHost(municipality=municipality, host=host) for host in normalised]
+    )
+    # bulk_create sends no post_save: the router must learn the new hosts.
+    directory_forget()
+    # In the new municipality's own journal, as what follows in its scope.
+    with municipality_scope(municipality.pk):
+        audit_event_record(
+            actor=actor,
+            action="municipality.created",
+            target=municipality,
+            data={"slug": slug, "hosts": normalised},
+        )
+    return municipality
+
+
+@transaction.atomic
+def municipality_suspend(*, actor: AnyActor, municipality: Municipality, reason: str) -> bool:
+    """Its portal and back-office answer « service suspendu » (False if it was already)."""
+    return _suspension_set(actor=actor, municipality=municipality, suspended=True, reason=reason)
+
+
+@transaction.atomic
+def municipality_resume(*, actor: AnyActor, municipality: Municipality, reason: str = "") -> bool:
+    """Its hosts serve it again (False if it was not suspended)."""
+    return _suspension_set(actor=actor, municipality=municipality, suspended=False, reason=reason)
+
+
+def _suspension_set(
+    *, actor: AnyActor, municipality: Municipality, suspended: bool, reason: str
+) -> bool:
+    locked = Municipality.objects.select_for_update().get(pk=municipality.pk)
+    if locked.is_suspended == suspended:
+        return False
+    locked.is_suspended = suspended
+    locked.save(update_fields=["is_suspended"])  # post_save clears the router's directory
+    municipality.is_suspended = suspended
+    with municipality_scope(locked.pk):  # in the municipality's own journal
+        audit_event_record(
+            actor=actor,
+            action="municipality.suspended" if suspended else "municipality.resumed",
+            target=locked,
+            data={"reason": reason},
+        )
+    return True

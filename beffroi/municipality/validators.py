@@ -34,3 +34,22 @@ def validate_brand_colour(value: str) -> None:
             )
             % {"ratio": ratio}
         )
+
+
+# A DNS host name: labels of letters, digits and inner hyphens, at least two.
+HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+def validate_host(value: str) -> None:
+    """A host a municipality's portal answers on: a plain DNS name, no scheme,
+    port or path (``eguichet.antoing.be``)."""
+    labels = value.split(".")
+    if len(value) > 253 or len(labels) < 2 or not all(HOST_LABEL.match(label) for label in labels):
+        raise ValidationError(
+            _(
+                "« %(host)s » n'est pas un nom d'hôte valable : indiquez un nom comme "
+                "eguichet.antoing.be, sans http://, port ni chemin."
+            ),
+            params={"host": value},
+            code="invalid_host",
+        )

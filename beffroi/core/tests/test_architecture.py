@@ -24,7 +24,7 @@ LAYERS: list[list[str]] = [
     ["catalogue"],
     ["cases"],
     ["organisations", "college", "agenda", "mail", "payments"],
-    ["portal", "backoffice"],
+    ["portal", "backoffice", "cooperative"],
     ["demo"],
     ["testing"],
 ]
