@@ -130,7 +130,9 @@ class RowLevelSecurityTests(TestCase):
     ) -> None:
         with RLS_ON, as_application(), municipality_scope(self.tournai.pk):
             for model in rls.tenant_models():
-                seen = set(model._default_manager.values_list("municipality_id", flat=True))
+                manager = model._meta.default_manager
+                assert manager is not None
+                seen = set(manager.values_list("municipality_id", flat=True))
                 assert seen <= {self.tournai.pk}, model._meta.label
             # Not vacuous: Tournai's own rows are there.
             assert DemoCharge.objects.count() == 2
