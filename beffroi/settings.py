@@ -160,6 +160,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_b
         {"server_side_binding": True, "prepare_threshold": 5}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# PostgreSQL: the role the application connects as (neither superuser, nor
+# BYPASSRLS, nor owner of the tables), granted its rights by `migrate`,
+# which runs as the owner (docs/operations.md).
+DATABASE_APP_ROLE = env_str("DATABASE_APP_ROLE", "")
 
 
 # --- Cache ----------------------------------------------------------------

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
+from django.db import connections
+
+from beffroi.core import rls
 
 
 @register(Tags.caches, deploy=True)
@@ -85,3 +89,39 @@ def secrets_keys_check(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
             id="beffroi.E004",
         )
     ]
+
+
+@register(Tags.database, deploy=True)
+def rls_role_check(
+    app_configs: Any, databases: Sequence[str] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """Row-level security keeps municipalities apart only for a role that
+    obeys it: a superuser or a BYPASSRLS role never does, and the tables'
+    owner may switch it off (``check --deploy --database default``)."""
+    if not settings.BEFFROI_RLS:
+        return []
+    warnings: list[CheckMessage] = []
+    for alias in databases or ():
+        connection = connections[alias]
+        if not rls.rls_applies(connection):
+            continue
+        role = rls.current_role(connection)
+        reasons = []
+        if role.superuser:
+            reasons.append("superuser")
+        if role.bypassrls:
+            reasons.append("BYPASSRLS")
+        if any(state.owned_by_current_role for state in rls.table_states(connection)):
+            reasons.append("owner of the municipal tables")
+        if reasons:
+            warnings.append(
+                Warning(
+                    f"The application connects to {alias!r} as {role.name!r} "
+                    f"({', '.join(reasons)}): row-level security does not keep "
+                    "municipalities apart for it.",
+                    hint="Connect as a role created NOSUPERUSER NOBYPASSRLS that owns nothing, "
+                    "set DATABASE_APP_ROLE and run migrate as the owner (docs/operations.md).",
+                    id="beffroi.W040",
+                )
+            )
+    return warnings
