@@ -61,10 +61,13 @@ def production_server(
             stderr=subprocess.STDOUT,
         )
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while process.poll() is None and time.monotonic() < deadline:
+            # Every process loaded (lazy-apps: each imports Beffroi itself; a
+            # process still importing is slow to stop) and one answering.
+            loaded = log.read_text(errors="replace").count("(default app)") >= processes
             with contextlib.suppress(OSError):
-                if http_get(port, "/_health", timeout=2)[0] == 200:
+                if loaded and http_get(port, "/_health", timeout=2)[0] == 200:
                     break
             time.sleep(0.2)
         else:

@@ -88,6 +88,12 @@ def _rows_of_a_municipality(*, citizen: Any, agent: Any, content: bytes) -> Case
     return case
 
 
+def default_manager(model: type[models.Model]) -> models.Manager[models.Model]:
+    manager = model._meta.default_manager
+    assert manager is not None
+    return manager
+
+
 @override_settings(ALLOWED_HOSTS=HOSTS)
 class MunicipalityScopeTests(FilingTestCase):
     tournai: Municipality
@@ -124,7 +130,7 @@ class MunicipalityScopeTests(FilingTestCase):
         for municipality in (self.tournai, self.antoing):
             with municipality_scope(municipality.pk):
                 for model in MODELS:
-                    ids = set(model._default_manager.values_list("municipality_id", flat=True))
+                    ids = set(default_manager(model).values_list("municipality_id", flat=True))
                     assert ids == {municipality.pk}, (model.__name__, municipality.slug, ids)
 
     def test_the_cooperative_sees_every_municipalitys_rows(self) -> None:
@@ -136,7 +142,7 @@ class MunicipalityScopeTests(FilingTestCase):
     def test_a_query_outside_any_scope_fails_loudly(self) -> None:
         for model in MODELS:
             with pytest.raises(MunicipalityScopeMissing):
-                model._default_manager.count()
+                default_manager(model).count()
 
     def test_each_municipality_numbers_its_cases_from_one(self) -> None:
         year = timezone.localdate().year

@@ -19,6 +19,8 @@ PRODUCTION = {
     "SITE_URL": "https://eguichet.tournai.be",
     "CACHE_URL": "redis://127.0.0.1:6379/0",
     "JOURNAL_KEY": "j" * 20 + "-production-journal-key-0a1b2c3d4e5f",
+    # A Fernet key of the operator's own (not the development key).
+    "BEFFROI_SECRETS_KEYS": "5Z1j1ifAchTUHzbj0kTAJmIjbWmdoAa5fv6yKe_qyqI=",
 }
 UNSET = {"DEBUG", "BEFFROI_DEMO", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
 

@@ -27,7 +27,7 @@ from beffroi.mail.models import (
 )
 from beffroi.mail.services import mail_register
 from beffroi.mail.tests.helpers import MailTestCase, tiny_pdf
-from beffroi.municipality.models import Municipality, MunicipalityHost
+from beffroi.municipality.models import Membership, Municipality, MunicipalityHost, Service
 from beffroi.notifications.models import DemoEmail, OutgoingEmail
 from beffroi.organisations.models import Organisation, OrganisationMember
 
@@ -138,9 +138,23 @@ class MunicipalityScopeTests(MailTestCase):
         )
 
     def _log_clerk_in(self) -> None:
+        """The clerk works at both communes' mail offices (a secretary shared by
+        two small communes): each back-office shows only its own commune's."""
+        with municipality_scope(self.antoing.pk):
+            office = Service.objects.create(code="courrier", name="Courrier d'Antoing")
+            Membership.objects.create(
+                user=self.clerk, service=office, role=Membership.Role.MAIL_CLERK
+            )
         # Logging in journals the login, which is a municipality's work.
         with municipality_scope(self.tournai.pk):
             self.client.force_login(self.clerk)
+
+    def test_an_agent_of_one_municipality_only_is_refused_the_others_back_office(
+        self,
+    ) -> None:
+        with municipality_scope(self.tournai.pk):
+            self.client.force_login(self.clerk)
+        assert self._get(ANTOING_HOST, "/backoffice/courrier/") == 403
 
     def _get(self, host: str, url: str) -> int:
         return self.client.get(url, HTTP_HOST=host).status_code

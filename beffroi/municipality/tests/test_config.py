@@ -130,7 +130,8 @@ class MunicipalityConfigTests(PersonaTestCase):
         municipality_config_update(
             actor=None, municipality_id=self.antoing.pk, values={"mollie_api_key": SECRET}
         )
-        event = AuditEvent.objects.get(action="municipality.config_updated")
+        with municipality_scope(self.antoing.pk):
+            event = AuditEvent.objects.get(action="municipality.config_updated")
         assert event.data["secrets_changed"] == ["mollie_api_key"]
         assert SECRET not in str(event.data)
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from django.test import override_settings
 
+from beffroi.catalogue.services import catalogue_import
 from beffroi.core.tenancy import municipality_scope
+from beffroi.demo.loading import load_services
 from beffroi.municipality.models import Municipality, MunicipalityHost
 from beffroi.municipality.services import municipality_config_update
 from beffroi.payments.contrib.mollie.tests.fake import FakeMollie
@@ -35,6 +37,10 @@ class MunicipalityProviderTests(PaymentTestCase):
         MunicipalityHost.objects.create(municipality=self.tournai, host="testserver")
         self.antoing = Municipality.objects.create(name="Commune d'Antoing", slug="antoing")
         MunicipalityHost.objects.create(municipality=self.antoing, host=ANTOING)
+        with municipality_scope(self.antoing.pk):
+            # Antoing's own services and catalogue (the same PIN request).
+            load_services()
+            catalogue_import(actor=None)
         municipality_config_update(
             actor=None,
             municipality_id=self.antoing.pk,

@@ -1,4 +1,7 @@
-"""Any bytes at all get a report from the validator, never an exception."""
+"""Any bytes at all get a report from the validator, never an exception.
+
+The trust anchors are the current municipality's seal's, read from its
+settings: hence the database."""
 
 from __future__ import annotations
 
@@ -8,7 +11,11 @@ import io
 import pikepdf
 import pytest
 
+from beffroi.signatures.registry import seal_trust_roots
 from beffroi.signatures.sealing import pdf_seal_check
+from beffroi.signatures.validation import pdf_signatures_check
+
+pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize(
@@ -45,7 +52,10 @@ def test_a_thread_running_an_event_loop_still_validates() -> None:
         document.add_blank_page()
         document.save(unsigned)
 
+    # The municipality's anchors are read before: the ORM refuses to run in a loop.
+    roots = seal_trust_roots()
+
     async def inside_a_loop() -> bool:
-        return pdf_seal_check(unsigned.getvalue()).readable
+        return pdf_signatures_check(unsigned.getvalue(), trust_roots=roots).readable
 
     assert asyncio.run(inside_a_loop())
