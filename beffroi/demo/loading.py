@@ -112,8 +112,30 @@ def demo_municipality(
     return municipality.pk
 
 
+def _reworded(value: Any, texts: dict[str, str]) -> Any:
+    """``value`` with each of ``texts`` replaced, in every string it holds."""
+    if isinstance(value, str):
+        for old, new in texts.items():
+            value = value.replace(old, new)
+        return value
+    if isinstance(value, list):
+        return [_reworded(item, texts) for item in value]
+    if isinstance(value, dict):
+        return {key: _reworded(item, texts) for key, item in value.items()}
+    return value
+
+
 def _adapted(data: ProcedureData, changes: dict[str, Any]) -> ProcedureData:
-    """A shipped procedure with a municipality's own title or fee."""
+    """A shipped procedure with a municipality's own title, fee or words
+    (``texts``: the fee a form's messages quote, for one)."""
+    if "texts" in changes:
+        data = dataclasses.replace(
+            data,
+            **{
+                name: _reworded(getattr(data, name), changes["texts"])
+                for name in ("title", "summary", "audience", "prepare", "steps", "definition")
+            },
+        )
     values: dict[str, Any] = {}
     if "title" in changes:
         values["title"] = changes["title"]
