@@ -8,12 +8,13 @@ import re
 from io import StringIO
 
 from django.core.management import call_command
-from django.test import Client, override_settings
+from django.test import Client, TestCase, override_settings
 
 from beffroi.accounts.models import User
 from beffroi.cases.models import Case
 from beffroi.catalogue.models import Procedure
 from beffroi.core.tenancy import municipality_scope
+from beffroi.demo.loading import load_demo, load_municipality
 from beffroi.demo.personas import ANTOING_PERSONAS, COOPERATIVE_PERSONA
 from beffroi.demo.tests.helpers import DemoTestCase
 from beffroi.municipality.models import Membership, Municipality, MunicipalityHost, Service
@@ -148,3 +149,24 @@ class SecondMunicipalityTests(DemoTestCase):
         assert "http://127.0.0.1:8000/" in banner
         for persona in (*ANTOING_PERSONAS, COOPERATIVE_PERSONA):
             assert persona.email in banner
+
+
+class DemoDatabaseOfOneCityTests(TestCase):
+    """A demo database of the versions with Tournai alone, unnamed and without hosts."""
+
+    def test_load_demo_names_tournai_gives_it_its_hosts_and_adds_antoing(self) -> None:
+        load_municipality()
+        tournai = Municipality.objects.get()
+        load_demo()
+        tournai.refresh_from_db()
+        assert tournai.slug == "tournai"
+        assert set(tournai.hosts.values_list("host", flat=True)) == {
+            "127.0.0.1",
+            "tournai.localhost",
+        }
+        assert list(Municipality.objects.order_by("pk").values_list("slug", flat=True)) == [
+            "tournai",
+            "antoing",
+        ]
+        with municipality_scope(tournai.pk):
+            assert Procedure.objects.count() == 25
