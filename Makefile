@@ -12,7 +12,8 @@ PYTEST_WORKERS ?= 2
 
 .PHONY: demo test bench system-deps-runtime system-deps-test system-deps-bench node-deps clean
 
-## make demo: install, create the database, load Tournai's demo and serve it with its worker.
+## make demo: install, create the database, load the demo (Tournai at 127.0.0.1:8000, Antoing
+## at antoing.localhost:8000) and serve it with its worker.
 demo: system-deps-runtime $(INSTALLED)
 	@mkdir -p var
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput

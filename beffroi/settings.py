@@ -43,7 +43,11 @@ BEFFROI_SECRETS_KEYS = [
     key.strip() for key in env_str("BEFFROI_SECRETS_KEYS").split(",") if key.strip()
 ] or [DEVELOPMENT_SECRETS_KEY]
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+# The demo also answers on every *.localhost name (antoing.localhost: its
+# second municipality), which browsers resolve to the loopback by themselves.
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", ["127.0.0.1", "localhost", *([".localhost"] if DEMO_MODE else [])]
+)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Absolute address of the portal, used in emails and QR codes.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -397,7 +401,8 @@ BEFFROI_MUNICIPALITY_NAME = env_str("BEFFROI_MUNICIPALITY_NAME", "Ville de Tourn
 # Several municipalities (docs/operations.md). A host no municipality claims
 # is served by the one named here (its slug); left empty, by the sole
 # municipality of a lone city's installation, and by none on a cooperative's.
-MUNICIPALITY_FALLBACK = env_str("MUNICIPALITY_FALLBACK", "")
+# The demo's Tournai answers on localhost too, as it did when it was alone.
+MUNICIPALITY_FALLBACK = env_str("MUNICIPALITY_FALLBACK", "tournai" if DEMO_MODE else "")
 # How long another process may take to see a new host or municipality.
 BEFFROI_MUNICIPALITY_DIRECTORY_FRESH_S = env_int("BEFFROI_MUNICIPALITY_DIRECTORY_FRESH_S", 5)
 # On PostgreSQL, row-level security backs the application's scoping: each

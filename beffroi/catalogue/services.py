@@ -12,7 +12,13 @@ from django.utils import timezone
 from beffroi.accounts.actors import Actor
 from beffroi.audit.services import audit_event_record
 from beffroi.catalogue.definition import ProcedureDefinition, definition_problems
-from beffroi.catalogue.loader import SHIPPED_DIR, DefinitionError, ProcedureData, read_catalogue
+from beffroi.catalogue.loader import (
+    SHIPPED_DIR,
+    CategoryData,
+    DefinitionError,
+    ProcedureData,
+    read_catalogue,
+)
 from beffroi.catalogue.models import Category, Procedure, ProcedureVersion
 from beffroi.core.revisions import CATALOGUE, revision_bump
 from beffroi.municipality.models import Service
@@ -169,6 +175,15 @@ def catalogue_import(*, actor: Actor, directory: Path = SHIPPED_DIR) -> ImportRe
     bad file changes nothing.
     """
     categories, procedures = read_catalogue(directory)
+    return catalogue_load(actor=actor, categories=categories, procedures=procedures)
+
+
+@transaction.atomic
+def catalogue_load(
+    *, actor: Actor, categories: list[CategoryData], procedures: list[ProcedureData]
+) -> ImportReport:
+    """Create or update the given categories and procedures (already read
+    and checked), e.g. a part of the shipped catalogue a municipality offers."""
     services = _services_of(procedures)
     by_slug: dict[str, Category] = {}
     for category_data in categories:

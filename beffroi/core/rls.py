@@ -134,7 +134,7 @@ def _grants(connection: BaseDatabaseWrapper) -> list[str]:
     if not exists:
         raise ImproperlyConfigured(
             f"DATABASE_APP_ROLE names the role {role!r}, which does not exist: create it first "
-            "(docs/operations.md, « Isolation des communes sur PostgreSQL »)."
+            "(docs/operations.md, « Keeping municipalities apart on PostgreSQL »)."
         )
     quote = connection.ops.quote_name
     return [

@@ -1,28 +1,47 @@
-"""Load the demo municipality: Tournai, its services, catalogue and personas."""
+"""Load the demo: Tournai and Antoing, two municipalities of one installation
+(a cooperative's), each with its look, services, catalogue, personas and a
+few requests; and the cooperative's administrator."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import uuid
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from beffroi.accounts.models import User
 from beffroi.accounts.services import user_create
 from beffroi.cases.models import Case
 from beffroi.cases.services import case_assign, case_transition
+from beffroi.catalogue.loader import ProcedureData, read_catalogue
 from beffroi.catalogue.models import Procedure
-from beffroi.catalogue.services import ImportReport, catalogue_import
+from beffroi.catalogue.services import ImportReport, catalogue_import, catalogue_load
+from beffroi.core.tenancy import municipality_scope
 from beffroi.demo.filing import file_sample_case
-from beffroi.demo.personas import DEMO_PASSWORD, PERSONAS, Persona
+from beffroi.demo.personas import (
+    ANTOING_PERSONAS,
+    COOPERATIVE_PERSONA,
+    DEMO_PASSWORD,
+    PERSONAS,
+    Persona,
+)
 from beffroi.mail.intake import email_register, web_form_register
 from beffroi.mail.models import MailItem
 from beffroi.mail.services import mail_reference_data_load
 from beffroi.municipality.models import Municipality, Service
-from beffroi.municipality.services import membership_grant, municipality_update, service_upsert
+from beffroi.municipality.services import (
+    membership_grant,
+    municipality_hosts_add,
+    municipality_register,
+    municipality_update,
+    service_upsert,
+)
 from beffroi.organisations.models import Organisation
 from beffroi.payments.contrib.demo.plugin import charge_settle
 from beffroi.payments.selectors import case_filing_fee
@@ -32,21 +51,114 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 # The sample shop's logo, shown on its directory page.
 DEMO_LOGO = DATA_DIR / "boulangerie-logo.png"
 
+TOURNAI = "tournai"
+# The address `make demo` prints, and one like Antoing's. `localhost` (one
+# label: not a host a municipality may claim) is Tournai's through the demo's
+# MUNICIPALITY_FALLBACK, as is any other host the demo allows.
+TOURNAI_HOSTS = ["127.0.0.1", "tournai.localhost"]
+ANTOING = "antoing"
+# Browsers resolve every *.localhost name to the loopback: nothing to set up.
+ANTOING_HOSTS = ["antoing.localhost"]
+ANTOING_DIR = DATA_DIR / "antoing"
+
+
+@dataclasses.dataclass(frozen=True)
+class DemoReport:
+    """What each municipality's catalogue import did."""
+
+    catalogues: dict[str, ImportReport]
+
 
 def _read(name: str) -> Any:
     with (DATA_DIR / name).open(encoding="utf-8") as handle:
         return yaml.safe_load(handle)
 
 
-def load_services() -> None:
-    for item in _read("services.yaml"):
+def load_services(name: str = "services.yaml") -> None:
+    """The current municipality's services, from ``name`` in the demo's data."""
+    for item in _read(name):
         values = {key: value for key, value in item.items() if key != "code"}
         service_upsert(actor=None, code=item["code"], values=values)
 
 
 def load_municipality() -> None:
+    """Tournai as a lone city's installation records it (the tests' world)."""
     if not Municipality.objects.exists():
         municipality_update(actor=None, values=_read("municipality.yaml"))
+
+
+def demo_municipality(
+    *, slug: str, hosts: list[str], identity: str, logo: Path | None = None
+) -> int:
+    """The demo's municipality ``slug``, registered with its hosts and its
+    identity (the file ``identity``) the first time; later, only the hosts it
+    lacks are added, and what was edited since is kept."""
+    municipality = Municipality.objects.filter(slug=slug).first()
+    if municipality is None and slug == TOURNAI:
+        # A demo database of the versions with one city: Tournai, unnamed.
+        municipality = Municipality.objects.filter(slug__isnull=True).order_by("pk").first()
+        if municipality is not None:
+            with municipality_scope(municipality.pk):
+                municipality_update(actor=None, values={"slug": slug})
+    if municipality is not None:
+        municipality_hosts_add(actor=None, municipality=municipality, hosts=hosts)
+        return municipality.pk
+    values: dict[str, Any] = _read(identity)
+    municipality = municipality_register(actor=None, slug=slug, name=values["name"], hosts=hosts)
+    if logo is not None:
+        values["logo"] = ContentFile(logo.read_bytes(), name=f"{slug}-{logo.name}")
+    with municipality_scope(municipality.pk):
+        municipality_update(actor=None, values=values)
+    return municipality.pk
+
+
+def _reworded(value: Any, texts: dict[str, str]) -> Any:
+    """``value`` with each of ``texts`` replaced, in every string it holds."""
+    if isinstance(value, str):
+        for old, new in texts.items():
+            value = value.replace(old, new)
+        return value
+    if isinstance(value, list):
+        return [_reworded(item, texts) for item in value]
+    if isinstance(value, dict):
+        return {key: _reworded(item, texts) for key, item in value.items()}
+    return value
+
+
+def _adapted(data: ProcedureData, changes: dict[str, Any]) -> ProcedureData:
+    """A shipped procedure with a municipality's own title, fee or words
+    (``texts``: the fee a form's messages quote, for one)."""
+    if "texts" in changes:
+        data = dataclasses.replace(
+            data,
+            **{
+                name: _reworded(getattr(data, name), changes["texts"])
+                for name in ("title", "summary", "audience", "prepare", "steps", "definition")
+            },
+        )
+    values: dict[str, Any] = {}
+    if "title" in changes:
+        values["title"] = changes["title"]
+    if "fee" in changes:
+        fee = changes["fee"]
+        values["fee_amount"] = Decimal(fee["amount"]) or None
+        values["fee_label"] = fee["label"]
+        if "fee" in data.definition:  # paid at filing: the amount charged too
+            values["definition"] = {**data.definition, "fee": {**data.definition["fee"], **fee}}
+    return dataclasses.replace(data, **values)
+
+
+def load_antoing_catalogue() -> ImportReport:
+    """Antoing's part of the shipped catalogue (``antoing/catalogue.yaml``)."""
+    categories, procedures = read_catalogue()
+    shipped = {data.slug: data for data in procedures}
+    chosen = [_adapted(shipped[item["slug"]], item) for item in _read("antoing/catalogue.yaml")]
+    used = {data.category for data in chosen}
+    return catalogue_load(
+        actor=None,
+        categories=[category for category in categories if category.slug in used],
+        procedures=chosen,
+    )
 
 
 def load_persona(persona: Persona) -> User:
@@ -240,15 +352,60 @@ def _load_pilot_two(procedure: Any) -> None:
     case_transition(actor=karim, case=shop, transition_id="approve")
 
 
+def load_antoing_cases() -> int:
+    """Lucie's requests at Antoing, at different stages (only on a
+    municipality without cases, like Tournai's)."""
+    if Case.objects.exists():
+        return 0
+    lucie = _persona("lucie.desmet@antoing.demo.beffroi.test")
+    amelie = _persona("amelie.dujardin@antoing.demo.beffroi.test")
+    celine = _persona("celine.hubert@antoing.demo.beffroi.test")
+
+    def procedure(slug: str) -> Procedure:
+        return Procedure.objects.get(slug=slug)
+
+    file_sample_case(procedure=procedure("certificat-de-residence"), applicant=lucie)
+    household = file_sample_case(procedure=procedure("composition-de-menage"), applicant=lucie)
+    case_transition(actor=amelie, case=household, transition_id="take")
+    case_assign(actor=amelie, case=household, agent=amelie)
+    birth = file_sample_case(
+        procedure=procedure("copie-acte-de-naissance"),
+        applicant=lucie,
+        overrides={"person_first_names": "Lucie Anne", "purpose": "Dossier de mariage"},
+    )
+    case_transition(
+        actor=celine,
+        case=birth,
+        transition_id="ask_information",
+        comment="Êtes-vous née à Antoing ? Nous ne trouvons pas l’acte dans nos registres.",
+    )
+    _load_paid_pin_request(procedure("nouveau-code-pin"), lucie)
+    return Case.objects.count()
+
+
 @transaction.atomic
-def load_demo() -> ImportReport:
+def load_demo() -> DemoReport:
     """Idempotent: loads what is missing and keeps what exists."""
 
-    load_municipality()
-    load_services()
-    mail_reference_data_load(actor=None)
-    report = catalogue_import(actor=None)
-    for persona in PERSONAS:
-        load_persona(persona)
-    load_demo_cases()
-    return report
+    tournai = demo_municipality(slug=TOURNAI, hosts=TOURNAI_HOSTS, identity="municipality.yaml")
+    antoing = demo_municipality(
+        slug=ANTOING,
+        hosts=ANTOING_HOSTS,
+        identity="antoing/municipality.yaml",
+        logo=ANTOING_DIR / "logo.svg",
+    )
+    with municipality_scope(tournai):
+        load_services()
+        mail_reference_data_load(actor=None)
+        tournai_catalogue = catalogue_import(actor=None)
+        for persona in (*PERSONAS, COOPERATIVE_PERSONA):
+            load_persona(persona)
+        load_demo_cases()
+    with municipality_scope(antoing):
+        load_services("antoing/services.yaml")
+        mail_reference_data_load(actor=None)
+        antoing_catalogue = load_antoing_catalogue()
+        for persona in ANTOING_PERSONAS:
+            load_persona(persona)
+        load_antoing_cases()
+    return DemoReport(catalogues={TOURNAI: tournai_catalogue, ANTOING: antoing_catalogue})

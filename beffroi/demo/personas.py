@@ -168,3 +168,61 @@ PERSONAS = (
         memberships=(("affaires-sociales", "agent"),),
     ),
 )
+
+# Antoing's people: the same kinds of personas, with the commune's own addresses.
+ANTOING_PERSONAS = (
+    Persona(
+        "lucie.desmet@antoing.demo.beffroi.test",
+        "Lucie",
+        "Desmet",
+        "Citoyenne d’Antoing",
+        profile={
+            "birth_date": "1992-04-18",
+            "national_number": "92041812633",
+            "phone": "+32470654321",
+            "street": "Place Bara",
+            "house_number": "7",
+            "postcode": "7640",
+            "city": "Antoing",
+            "country": "BE",
+        },
+    ),
+    Persona(
+        "amelie.dujardin@antoing.demo.beffroi.test",
+        "Amélie",
+        "Dujardin",
+        "Agente au service Population d’Antoing (et au guichet)",
+        memberships=(("population", "agent"),),
+    ),
+    Persona(
+        "celine.hubert@antoing.demo.beffroi.test",
+        "Céline",
+        "Hubert",
+        "Agente à l’État civil d’Antoing",
+        memberships=(("etat-civil", "agent"),),
+    ),
+    Persona(
+        "pierre.vandenbroucke@antoing.demo.beffroi.test",
+        "Pierre",
+        "Vandenbroucke",
+        "Chef des services Population et État civil d’Antoing (signataire)",
+        memberships=(("population", "head"), ("etat-civil", "head")),
+    ),
+    Persona(
+        "isabelle.laurent@antoing.demo.beffroi.test",
+        "Isabelle",
+        "Laurent",
+        "Administratrice fonctionnelle d’Antoing (Secrétariat communal)",
+        memberships=(("secretariat", "functional_admin"),),
+    ),
+)
+
+# The cooperative's administrator: a superuser above every municipality it
+# hosts (create, suspend, export, usage in /admin/), with no seat in any.
+COOPERATIVE_PERSONA = Persona(
+    "nicolas.declercq@demo.beffroi.test",
+    "Nicolas",
+    "Declercq",
+    "Administrateur de la coopérative (communes hébergées)",
+    is_superuser=True,
+)

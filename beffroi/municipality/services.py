@@ -229,6 +229,49 @@ def municipality_register(
 
 
 @transaction.atomic
+def municipality_hosts_add(
+    *, actor: AnyActor, municipality: Municipality, hosts: list[str]
+) -> list[str]:
+    """More hosts for a municipality's portal; those it has already are kept.
+
+    Returns the hosts added (none when it had them all), or raises a
+    ValidationError naming every wrong or taken host in French.
+    """
+    own = set(municipality.hosts.values_list("host", flat=True))
+    wanted = [
+        host for host in dict.fromkeys(normalise_host(raw) for raw in hosts) if host not in own
+    ]
+    errors: list[str] = []
+    for host in wanted:
+        try:
+            validate_host(host)
+        except ValidationError as error:
+            errors.extend(error.messages)
+    for host in sorted(
+        MunicipalityHost.objects.filter(host__in=wanted).values_list("host", flat=True)
+    ):
+        errors.append(
+            _("L'adresse « %(host)s » est déjà celle d'une autre commune.") % {"host": host}
+        )
+    if errors:
+        raise ValidationError({"hosts": errors})
+    if not wanted:
+        return []
+    MunicipalityHost.objects.bulk_create(
+        [MunicipalityHost(municipality=municipality, host=host) for host in wanted]
+    )
+    directory_forget()  # bulk_create sends no post_save
+    with municipality_scope(municipality.pk):
+        audit_event_record(
+            actor=actor,
+            action="municipality.hosts_added",
+            target=municipality,
+            data={"hosts": wanted},
+        )
+    return wanted
+
+
+@transaction.atomic
 def municipality_suspend(*, actor: AnyActor, municipality: Municipality, reason: str) -> bool:
     """Its portal and back-office answer « service suspendu » (False if it was already)."""
     return _suspension_set(actor=actor, municipality=municipality, suspended=True, reason=reason)

@@ -3,19 +3,13 @@ their own name, and an association's request its own card."""
 
 from __future__ import annotations
 
-from django.test import TestCase
-
 from beffroi.agenda.models import DirectoryEntry
 from beffroi.cases.models import Case
-from beffroi.demo.loading import load_demo
+from beffroi.demo.tests.helpers import DemoTestCase
 from beffroi.payments.models import Payment
 
 
-class DemoRequestsTests(TestCase):
-    @classmethod
-    def setUpTestData(cls) -> None:
-        load_demo()
-
+class DemoRequestsTests(DemoTestCase):
     def test_the_associations_event_request_is_filed_by_luc_for_the_committee(self) -> None:
         case = Case.objects.get(procedure__slug="demande-de-manifestation")
         answers = case.answers
@@ -54,11 +48,7 @@ class DemoRequestsTests(TestCase):
                 assert first_name == case.applicant.first_name, case.reference
 
 
-class DemoServicesTests(TestCase):
-    @classmethod
-    def setUpTestData(cls) -> None:
-        load_demo()
-
+class DemoServicesTests(DemoTestCase):
     def test_every_service_of_the_demo_has_someone_to_log_in_as(self) -> None:
         from beffroi.municipality.models import Service
 

@@ -7,6 +7,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from beffroi.catalogue.loader import SHIPPED_DIR, DefinitionError, load_yaml, parse_procedure
 from beffroi.catalogue.services import catalogue_import, procedure_import
+from beffroi.core.tenancy import municipality_scope
+from beffroi.municipality.models import Municipality
 
 
 class Command(BaseCommand):
@@ -17,8 +19,24 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", nargs="?", default=str(SHIPPED_DIR))
+        parser.add_argument(
+            "--municipality",
+            metavar="SLUG",
+            help="la commune dont c'est le catalogue (obligatoire quand l'installation en sert plusieurs)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        slug = options["municipality"]
+        if slug is None:
+            self._import(options)
+            return
+        municipality = Municipality.objects.filter(slug=slug).first()
+        if municipality is None:
+            raise CommandError(f"Aucune commune n'a l'identifiant « {slug} ».")
+        with municipality_scope(municipality.pk):
+            self._import(options)
+
+    def _import(self, options: dict[str, Any]) -> None:
         path = Path(options["path"])
         try:
             if path.is_dir():
