@@ -74,7 +74,7 @@ def as_application() -> Iterator[None]:
 
 
 def _charge(municipality: Municipality, reference: str) -> DemoCharge:
-    return DemoCharge.objects.create(
+    return DemoCharge.all_municipalities.create(
         municipality=municipality,
         reference=reference,
         idempotency_key=uuid.uuid4(),
@@ -109,7 +109,9 @@ class RowLevelSecurityTests(TestCase):
         MunicipalityHost.objects.create(municipality=cls.tournai, host="a.rls.test")
         MunicipalityHost.objects.create(municipality=cls.ath, host="b.rls.test")
         for municipality, prefix in ((cls.tournai, "T"), (cls.ath, "A")):
-            ReceiptTemplate.objects.create(municipality=municipality, body=f"Reçu {prefix}")
+            ReceiptTemplate.all_municipalities.create(
+                municipality=municipality, body=f"Reçu {prefix}"
+            )
             _charge(municipality, f"{prefix}-1")
             _charge(municipality, f"{prefix}-2")
 
@@ -161,7 +163,7 @@ class RowLevelSecurityTests(TestCase):
             assert DemoCharge.objects.filter(reference="A-1").delete()[0] == 0
             # Its own, yes.
             assert DemoCharge.objects.filter(reference="T-1").update(amount_cents=1) == 1
-        assert DemoCharge.objects.get(reference="A-1").amount_cents == 1500
+        assert DemoCharge.all_municipalities.get(reference="A-1").amount_cents == 1500
 
     def test_a_request_runs_its_queries_with_its_hosts_municipality_set(self) -> None:
         with (
