@@ -202,6 +202,60 @@ class ProcedureTemplateTests(PersonaTestCase):
         with municipality_scope(self.tournai.pk):
             assert not TemplateAdoption.objects.exists()
 
+    def test_a_fee_paid_at_filing_is_charged_at_each_municipality_s_amount(self) -> None:
+        pin = publish(load_yaml(SHIPPED_DIR / "procedures" / "nouveau-code-pin.yaml"), self.tournai)
+        with municipality_scope(self.antoing.pk):
+            adoption = template_adopt(
+                actor=self.antoing_admin,
+                template=pin.template,
+                category=Category.objects.get(slug="etat-civil"),
+                service=Service.objects.get(code="administration"),
+                slug="nouveau-code-pin",
+                overrides=TemplateOverrides(fee_amount=Decimal("3.00"), fee_label="3 €"),
+            )
+            fee = adoption.procedure.current_version.definition["fee"]  # type: ignore[union-attr]
+        assert fee == {
+            "amount": "3.00",
+            "label": "3 €",
+            "pay": "filing",
+            "paid_transition": "payment_received",
+        }
+        with municipality_scope(self.tournai.pk):
+            adoption = template_adopt(
+                actor=self.admin,
+                template=pin.template,
+                category=Category.objects.get(slug="vie-citoyenne"),
+                service=Service.objects.get(code="population"),
+                slug="nouveau-code-pin-cooperative",
+                overrides=TemplateOverrides(),
+            )
+            fee = adoption.procedure.current_version.definition["fee"]  # type: ignore[union-attr]
+        assert fee["amount"] == "2.00"
+
+    def test_a_template_routing_to_a_service_the_municipality_lacks_is_refused_in_french(
+        self,
+    ) -> None:
+        data = load_yaml(SHIPPED_DIR / "procedures" / "occupation-espace-public.yaml")
+        template = publish(data, self.tournai).template
+        self.login(self.antoing_admin, self.antoing)
+        with municipality_scope(self.antoing.pk):
+            form = self.adopt_form(
+                Category.objects.get(slug="etat-civil"),
+                Service.objects.get(code="administration"),
+                slug="occupation-espace-public",
+                title=data["title"],
+                summary=data["summary"],
+                audience=data["audience"],
+                fee_label=data["fee"]["label"],
+            )
+        url = reverse("backoffice:template_adopt", args=[template.slug])
+        response = self.client.post(url, form, HTTP_HOST=ANTOING)
+        self.assertContains(response, "ne convient pas encore à la commune", status_code=400)
+        self.assertContains(response, "service inconnu", status_code=400)
+        self.assertContains(response, 'value="occupation-espace-public"', status_code=400)
+        with municipality_scope(self.antoing.pk):
+            assert not Procedure.objects.exists()
+
     # --- a new version -------------------------------------------------------------
 
     def test_a_new_version_tells_each_adopting_municipality_s_administrators(self) -> None:
@@ -295,6 +349,9 @@ class ProcedureTemplateTests(PersonaTestCase):
             assert procedure.template_adoption.template_version.number == 2
             running.refresh_from_db()
             assert running.version_id == first_version
+            assert running.spec.pages[1].title == "L'acte de naissance"
+            new_case = file_sample_case(procedure=procedure, applicant=self.citizen)
+            assert new_case.spec.pages[1].title == "L'acte de naissance recherché"
             assert not template_adoptions_outdated()
         self.assertContains(
             self.client.get(reverse("backoffice:template_list")), "À jour", status_code=200
