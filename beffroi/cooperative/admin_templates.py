@@ -42,6 +42,7 @@ class ProcedureTemplateAdmin(CooperativeOnly, admin.ModelAdmin[ProcedureTemplate
     fields = ["title", "slug", "latest_version", "created_at", "updated_at"]
     readonly_fields = ["title", "slug", "latest_version", "created_at", "updated_at"]
     inlines = [TemplateVersionInline]
+    change_form_template = "cooperative/template_change_form.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ProcedureTemplate]:
         return super().get_queryset(request).select_related("latest_version")

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from io import StringIO
+
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 
 from beffroi.accounts.models import User
@@ -71,6 +76,7 @@ class ProcedureTemplateAdminTests(PersonaTestCase):
             reverse("admin:catalogue_proceduretemplate_change", args=[template.pk])
         )
         self.assertContains(page, template.latest_version.checksum)
+        self.assertContains(page, "Publier une nouvelle version")
 
     def test_unreadable_yaml_is_refused_in_french_and_the_text_is_kept(self) -> None:
         self.login(self.cooperative)
@@ -122,3 +128,12 @@ class ProcedureTemplateAdminTests(PersonaTestCase):
         response = self.client.post(reverse(ADD_URL), {"file": upload(text)})
         assert response.status_code in {302, 403, 404}
         assert not ProcedureTemplate.objects.exists()
+
+    def test_the_command_publishes_shipped_files_as_templates(self) -> None:
+        out = StringIO()
+        call_command("template_publish", str(BIRTH_FILE), stdout=out)
+        assert "copie-acte-de-naissance : version 1 publiée" in out.getvalue()
+        call_command("template_publish", str(BIRTH_FILE), stdout=out)
+        assert "inchangé (version 1)" in out.getvalue()
+        with pytest.raises(CommandError, match="Fichier introuvable"):
+            call_command("template_publish", "/nulle-part.yaml")
