@@ -302,7 +302,3 @@ class TemplateAdoption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template.slug} → {self.procedure.slug}"
-
-    @property
-    def is_outdated(self) -> bool:
-        return self.template.latest_version_id != self.template_version_id

@@ -304,6 +304,8 @@ class ProcedureTemplateTests(PersonaTestCase):
         self.adopt_in_tournai()
         self.new_version()
         self.login(self.admin, self.tournai)
+        response = self.client.get(reverse("backoffice:home"))
+        self.assertContains(response, "Nouvelle version disponible pour 1 modèle de la coopérative")
         response = self.client.get(reverse("backoffice:template_list"))
         self.assertContains(response, "Nouvelle version disponible")
         self.assertContains(response, "version 1")
