@@ -10,7 +10,7 @@ from django import forms
 from django.core.validators import validate_slug
 from django.utils.translation import gettext_lazy as _
 
-from beffroi.catalogue.models import Category, ProcedureTemplateVersion
+from beffroi.catalogue.models import Category, Procedure, ProcedureTemplateVersion
 from beffroi.catalogue.services import TemplateOverrides
 from beffroi.core.forms import EurosField, SharedPageForm
 from beffroi.municipality.models import Service
@@ -128,6 +128,32 @@ class TemplateAdoptForm(SharedPageForm):
             fee_amount=None if amount == template_amount else amount,
             fee_label=text("fee_label"),
         )
+
+
+class TemplateAdaptForm(TemplateAdoptForm):
+    """What the municipality changes later: the same choices, its address and
+    publication aside (they are the procedure's own)."""
+
+    id_prefix = "adapt"
+
+    def __init__(self, *args: Any, version: ProcedureTemplateVersion, **kwargs: Any) -> None:
+        super().__init__(*args, version=version, **kwargs)
+        del self.fields["slug"]
+        del self.fields["publish"]
+
+    @classmethod
+    def initial_of(cls, procedure: Procedure) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            "category": procedure.category_id,
+            "service": procedure.service_id,
+            "title": procedure.title,
+            "summary": procedure.summary,
+            "audience": procedure.audience,
+            "fee_label": procedure.fee_label,
+        }
+        if procedure.fee_amount:
+            initial["fee_amount"] = f"{procedure.fee_amount:.2f}".replace(".", ",")
+        return initial
 
 
 class TemplateUpdateForm(forms.Form):

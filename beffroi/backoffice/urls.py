@@ -96,6 +96,11 @@ urlpatterns = [
         name="template_adopt",
     ),
     path(
+        "commune/modeles/<slug:slug>/adapter/",
+        views_templates.template_adapt_view,
+        name="template_adapt",
+    ),
+    path(
         "commune/modeles/<slug:slug>/nouvelle-version/",
         views_templates.template_update_view,
         name="template_update",

@@ -12,7 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from beffroi.backoffice.decorators import agent_required
-from beffroi.backoffice.forms_templates import TemplateAdoptForm, TemplateUpdateForm
+from beffroi.backoffice.forms_templates import (
+    TemplateAdaptForm,
+    TemplateAdoptForm,
+    TemplateUpdateForm,
+)
 from beffroi.catalogue.loader import DefinitionError
 from beffroi.catalogue.models import ProcedureTemplate, TemplateAdoption
 from beffroi.catalogue.selectors import (
@@ -20,7 +24,11 @@ from beffroi.catalogue.selectors import (
     template_version_diff,
     templates_for_municipality,
 )
-from beffroi.catalogue.services import template_adopt, template_adoption_update
+from beffroi.catalogue.services import (
+    template_adopt,
+    template_adoption_adapt,
+    template_adoption_update,
+)
 from beffroi.core.tenancy import current_municipality_id
 from beffroi.municipality.selectors import is_functional_admin
 
@@ -120,6 +128,53 @@ def template_adopt_view(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         _("La démarche « %(title)s » est créée à partir du modèle de la coopérative.")
         % {"title": adoption.procedure.title},
+    )
+    return redirect("backoffice:template_list")
+
+
+def _adapt_page(
+    request: HttpRequest,
+    adoption: TemplateAdoption,
+    form: TemplateAdaptForm,
+    *,
+    problems: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "backoffice/procedure_templates/adapt.html",
+        {"adoption": adoption, "form": form, "problems": problems or [], "nav": "home"},
+        status=status,
+    )
+
+
+@agent_required
+def template_adapt_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """The municipality's texts, fee, category and service of an adopted template."""
+    adoption = _adoption_for_admin(request, slug)
+    version = adoption.template_version
+    if request.method != "POST":
+        form = TemplateAdaptForm(
+            initial=TemplateAdaptForm.initial_of(adoption.procedure), version=version
+        )
+        return _adapt_page(request, adoption, form)
+    form = TemplateAdaptForm(request.POST, version=version)
+    if not form.is_valid():
+        return _adapt_page(request, adoption, form, status=400)
+    try:
+        template_adoption_adapt(
+            actor=request.user,
+            adoption=adoption,
+            category=form.cleaned_data["category"],
+            service=form.cleaned_data["service"],
+            overrides=form.overrides(),
+        )
+    except DefinitionError as error:
+        return _adapt_page(request, adoption, form, problems=error.problems, status=400)
+    messages.success(
+        request,
+        _("Les adaptations de la démarche « %(title)s » sont enregistrées.")
+        % {"title": form.cleaned_data["title"]},
     )
     return redirect("backoffice:template_list")
 

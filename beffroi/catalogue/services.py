@@ -561,3 +561,65 @@ def template_adoption_update(*, actor: Actor, adoption: TemplateAdoption) -> Tem
     )
     revision_bump(key=CATALOGUE)
     return adoption
+
+
+@transaction.atomic
+def template_adoption_adapt(
+    *,
+    actor: Actor,
+    adoption: TemplateAdoption,
+    category: Category,
+    service: Service,
+    overrides: TemplateOverrides,
+) -> TemplateAdoption:
+    """Change what the municipality adapted in the template it follows: its
+    category, service, texts and fee. A fee charged from the definition
+    publishes a new procedure version; running cases keep theirs."""
+    municipality_id = current_municipality_id()
+    if category.municipality_id != municipality_id or service.municipality_id != municipality_id:
+        raise PermissionDenied("A municipality adapts with its own category and service.")
+    adoption = (
+        TemplateAdoption.objects.select_for_update()
+        .select_related("template", "template_version", "procedure")
+        .get(pk=adoption.pk)
+    )
+    version = adoption.template_version
+    procedure = adoption.procedure
+    values: dict[str, Any] = {
+        **_adopted_values(version, overrides),
+        "category": category,
+        "service": service,
+    }
+    changed = [name for name, value in values.items() if getattr(procedure, name) != value]
+    for name in changed:
+        setattr(procedure, name, values[name])
+    if changed:
+        procedure.save(update_fields=[*changed, "updated_at"])
+    published = None
+    if version.definition:
+        published = procedure_version_publish(
+            actor=actor,
+            procedure=procedure,
+            definition=_adapted_definition(version, overrides),
+            source=f"{adoption.template.slug} v{version.number}",
+        )
+    adoption.title = overrides.title
+    adoption.summary = overrides.summary
+    adoption.audience = overrides.audience
+    adoption.fee_amount = overrides.fee_amount
+    adoption.fee_label = overrides.fee_label
+    adoption.save(
+        update_fields=["title", "summary", "audience", "fee_amount", "fee_label", "updated_at"]
+    )
+    audit_event_record(
+        actor=actor,
+        action="procedure_template.adoption_adapted",
+        target=adoption,
+        data={
+            "template": adoption.template.slug,
+            "fields": changed,
+            "procedure_version": published.number if published is not None else None,
+        },
+    )
+    revision_bump(key=CATALOGUE)
+    return adoption

@@ -256,6 +256,44 @@ class ProcedureTemplateTests(PersonaTestCase):
         with municipality_scope(self.antoing.pk):
             assert not Procedure.objects.exists()
 
+    def test_a_municipality_adapts_its_texts_and_fee_later_and_keeps_them_on_update(
+        self,
+    ) -> None:
+        self.adopt_in_antoing(title="Extrait d'acte de naissance")
+        self.login(self.antoing_admin, self.antoing)
+        url = reverse("backoffice:template_adapt", args=[self.template.slug])
+        response = self.client.get(url, HTTP_HOST=ANTOING)
+        self.assertContains(response, 'value="Extrait d&#x27;acte de naissance"')
+        with municipality_scope(self.antoing.pk):
+            form = self.adopt_form(
+                Category.objects.get(slug="etat-civil"),
+                Service.objects.get(code="administration"),
+                # The template's own title: it follows the template again.
+                title="Copie d'acte de naissance",
+                fee_amount="4,00",
+                fee_label="4 €",
+            )
+        response = self.client.post(url, {**form, "fee_amount": "quatre"}, HTTP_HOST=ANTOING)
+        self.assertContains(response, "Indiquez un montant en euros", status_code=400)
+        response = self.client.post(url, form, HTTP_HOST=ANTOING)
+        assert response.status_code == 302, response.content.decode()
+        with municipality_scope(self.antoing.pk):
+            adoption = TemplateAdoption.objects.select_related("procedure").get()
+            assert adoption.title == ""
+            assert adoption.fee_amount == Decimal("4.00")
+            assert adoption.procedure.title == "Copie d'acte de naissance"
+            assert adoption.procedure.fee_label == "4 €"
+            assert AuditEvent.objects.filter(action="procedure_template.adoption_adapted").exists()
+        self.new_version()
+        with municipality_scope(self.antoing.pk):
+            template_adoption_update(actor=self.antoing_admin, adoption=adoption)
+            procedure = Procedure.objects.get(slug="copie-acte-de-naissance")
+        assert procedure.fee_amount == Decimal("4.00")
+        # Its own summary stays; the title it gave back and the delay follow the template.
+        assert procedure.summary == "Demandez une copie d'un acte de naissance."
+        assert procedure.title == "Copie d'acte de naissance"
+        assert procedure.processing_days == 3
+
     # --- a new version -------------------------------------------------------------
 
     def test_a_new_version_tells_each_adopting_municipality_s_administrators(self) -> None:
