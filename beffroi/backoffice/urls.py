@@ -14,6 +14,7 @@ from beffroi.backoffice import (
     views_people,
     views_receipt,
     views_settings,
+    views_templates,
 )
 
 app_name = "backoffice"
@@ -87,6 +88,27 @@ urlpatterns = [
         "commune/parametres/",
         views_settings.municipality_settings_edit,
         name="municipality_settings",
+    ),
+    path("commune/modeles/", views_templates.template_list, name="template_list"),
+    path(
+        "commune/modeles/<slug:slug>/adopter/",
+        views_templates.template_adopt_view,
+        name="template_adopt",
+    ),
+    path(
+        "commune/modeles/<slug:slug>/adapter/",
+        views_templates.template_adapt_view,
+        name="template_adapt",
+    ),
+    path(
+        "commune/modeles/<slug:slug>/nouvelle-version/",
+        views_templates.template_update_view,
+        name="template_update",
+    ),
+    path(
+        "commune/modeles/<slug:slug>/mettre-a-jour/",
+        views_templates.template_update_apply,
+        name="template_update_apply",
     ),
     path(
         "finances/credits/<int:pk>/rapprocher/",

@@ -8,6 +8,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from beffroi.backoffice.decorators import agent_required
 from beffroi.backoffice.forms import AgentLoginForm
+from beffroi.catalogue.selectors import template_adoptions_outdated
+from beffroi.municipality.selectors import is_functional_admin
 
 
 @sensitive_post_parameters("password")
@@ -35,4 +37,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
 @agent_required
 def home(request: HttpRequest) -> HttpResponse:
     memberships = request.user.memberships.select_related("service").order_by("service__name")  # type: ignore[union-attr]
-    return render(request, "backoffice/home.html", {"memberships": memberships, "nav": "home"})
+    # The cooperative's templates with a new version, for those who follow them.
+    outdated = template_adoptions_outdated() if is_functional_admin(request.user) else []
+    return render(
+        request,
+        "backoffice/home.html",
+        {"memberships": memberships, "outdated_templates": outdated, "nav": "home"},
+    )

@@ -159,6 +159,22 @@ def load_yaml(path: Path) -> Any:
         raise DefinitionError([f"{path.name}: {where}: YAML illisible ({error})"]) from error
 
 
+def read_yaml_text(text: str, source: str) -> Any:
+    """A definition sent as text (an uploaded file): its problems said like a file's."""
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"ligne {mark.line + 1}, colonne {mark.column + 1}: " if mark else ""
+        # PyYAML's reasons are English: the place and what to check are said in French.
+        raise DefinitionError(
+            [
+                f"{source}: {where}YAML illisible (vérifiez l'indentation, les deux-points "
+                "et les guillemets)"
+            ]
+        ) from error
+
+
 def parse_categories(data: Any, source: str = "categories.yaml") -> list[CategoryData]:
     problems = Problems(source)
     if not isinstance(data, list):

@@ -1,13 +1,24 @@
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from typing import Any
 
+import yaml
 from django.core.cache import caches
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from beffroi.catalogue.definition import ProcedureDefinition
-from beffroi.catalogue.models import Category, Procedure, ProcedureVersion
+from beffroi.catalogue.models import (
+    Category,
+    Procedure,
+    ProcedureTemplate,
+    ProcedureTemplateVersion,
+    ProcedureVersion,
+    TemplateAdoption,
+)
 from beffroi.core.revisions import CATALOGUE, revisions_current
 from beffroi.core.text import search_terms
 
@@ -189,3 +200,174 @@ def organisation_mode(procedure: Procedure) -> str:
     if procedure.current_version_id is None:
         return ""
     return str(version_spec(procedure.current_version_id).options.get("organisation", ""))
+
+
+# -- The cooperative's shared templates ------------------------------------------------
+
+StrOrPromise = str | Promise
+
+# The parts of a template file, as the diff page names them (in the file's order).
+TEMPLATE_PARTS: tuple[tuple[str, StrOrPromise], ...] = (
+    ("title", gettext_lazy("Titre")),
+    ("category", gettext_lazy("Catégorie proposée")),
+    ("service", gettext_lazy("Service proposé")),
+    ("position", gettext_lazy("Ordre")),
+    ("summary", gettext_lazy("En bref")),
+    ("audience", gettext_lazy("Pour qui")),
+    ("prepare", gettext_lazy("À préparer")),
+    ("steps", gettext_lazy("Comment ça se passe")),
+    ("fee", gettext_lazy("Coût")),
+    ("processing_days", gettext_lazy("Délai habituel")),
+    ("legal_deadline_days", gettext_lazy("Délai légal")),
+    ("eid_required", gettext_lazy("Carte d'identité électronique requise")),
+    ("anonymous", gettext_lazy("Possible sans compte")),
+    ("legal_basis", gettext_lazy("Base légale")),
+    ("keywords", gettext_lazy("Mots-clés")),
+    ("form", gettext_lazy("Formulaire")),
+    ("workflow", gettext_lazy("Circuit de traitement")),
+    ("documents", gettext_lazy("Documents délivrés")),
+    ("emails", gettext_lazy("Courriels au demandeur")),
+    ("tracking_check", gettext_lazy("Vérification du suivi")),
+    ("routing", gettext_lazy("Orientation vers les services")),
+    ("options", gettext_lazy("Options")),
+)
+
+
+def template_version_as_file(version: ProcedureTemplateVersion) -> dict[str, Any]:
+    """A template version in the shipped format (without its slug, the template's)."""
+    definition = dict(version.definition)
+    fee = definition.pop("fee", None) or {
+        "amount": f"{version.fee_amount or 0:.2f}",
+        "label": version.fee_label,
+    }
+    data: dict[str, Any] = {
+        "title": version.title,
+        "category": version.suggested_category,
+        "service": version.suggested_service,
+        "position": version.position,
+        "summary": version.summary,
+        "audience": version.audience,
+        "prepare": list(version.prepare),
+        "steps": list(version.steps),
+        "fee": fee,
+        "processing_days": version.processing_days,
+        "legal_deadline_days": version.legal_deadline_days,
+        "eid_required": version.requires_eid,
+        "anonymous": version.allows_anonymous,
+        "legal_basis": version.legal_basis,
+        "keywords": list(version.keywords),
+    }
+    data.update(definition)
+    return data
+
+
+def template_version_yaml(version: ProcedureTemplateVersion) -> str:
+    return yaml.safe_dump(
+        template_version_as_file(version), allow_unicode=True, sort_keys=False, width=100
+    )
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    kind: str  # "added", "removed", "context" or "hunk"
+    text: str
+
+
+@dataclass(frozen=True)
+class TemplateDiff:
+    """What changed from one template version to another: the parts, named in
+    French, and the lines of the two files (a unified diff)."""
+
+    old_number: int
+    new_number: int
+    changed_parts: list[str]
+    lines: list[DiffLine]
+
+
+def template_version_diff(
+    *, old: ProcedureTemplateVersion, new: ProcedureTemplateVersion
+) -> TemplateDiff:
+    old_file, new_file = template_version_as_file(old), template_version_as_file(new)
+    named = dict(TEMPLATE_PARTS)
+    keys = [key for key, _label in TEMPLATE_PARTS]
+    keys += sorted((set(old_file) | set(new_file)) - set(keys))
+    changed = [str(named.get(key, key)) for key in keys if old_file.get(key) != new_file.get(key)]
+    lines = []
+    for line in difflib.unified_diff(
+        template_version_yaml(old).splitlines(),
+        template_version_yaml(new).splitlines(),
+        fromfile=f"version {old.number}",
+        tofile=f"version {new.number}",
+        lineterm="",
+        n=2,
+    ):
+        if line.startswith(("---", "+++")):
+            continue
+        if line.startswith("@@"):
+            kind = "hunk"
+        elif line.startswith("+"):
+            kind = "added"
+        elif line.startswith("-"):
+            kind = "removed"
+        else:
+            kind = "context"
+        lines.append(DiffLine(kind=kind, text=line))
+    return TemplateDiff(
+        old_number=old.number, new_number=new.number, changed_parts=changed, lines=lines
+    )
+
+
+@dataclass(frozen=True)
+class TemplateRow:
+    """A template as the municipality at hand sees it: its latest version and
+    whether (and at which version) the municipality adopted it."""
+
+    template: ProcedureTemplate
+    latest: ProcedureTemplateVersion
+    adoption: TemplateAdoption | None
+
+    @property
+    def has_new_version(self) -> bool:
+        return self.adoption is not None and self.adoption.template_version_id != self.latest.pk
+
+
+def templates_for_municipality() -> list[TemplateRow]:
+    """Every published template, with the current municipality's adoption, in two queries."""
+    adoptions = {
+        adoption.template_id: adoption
+        for adoption in TemplateAdoption.objects.select_related("template_version", "procedure")
+    }
+    templates = (
+        ProcedureTemplate.objects.filter(latest_version__isnull=False)
+        .select_related("latest_version")
+        .order_by("title", "pk")
+    )
+    rows = []
+    for template in templates:
+        assert template.latest_version is not None  # filtered above
+        rows.append(
+            TemplateRow(
+                template=template,
+                latest=template.latest_version,
+                adoption=adoptions.get(template.pk),
+            )
+        )
+    return rows
+
+
+def template_adoptions_outdated() -> list[TemplateAdoption]:
+    """The current municipality's adoptions whose template has a newer version."""
+    return list(
+        TemplateAdoption.objects.exclude(template_version=F("template__latest_version"))
+        .select_related("template__latest_version", "template_version", "procedure")
+        .order_by("template__title")
+    )
+
+
+def template_adoption_of(*, template: ProcedureTemplate) -> TemplateAdoption | None:
+    """The current municipality's adoption of ``template``, if any."""
+    return (
+        TemplateAdoption.objects.select_related("template_version", "procedure")
+        .filter(template=template)
+        .first()
+    )

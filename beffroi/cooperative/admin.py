@@ -21,6 +21,8 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from beffroi.cooperative import admin_templates as admin_templates  # registers its pages
+from beffroi.cooperative.admin_access import CooperativeOnly
 from beffroi.cooperative.exports_delivery import EXPORTS_DIR
 from beffroi.cooperative.forms import MunicipalityCreateForm, SuspensionForm
 from beffroi.cooperative.services import municipality_create
@@ -29,23 +31,6 @@ from beffroi.cooperative.usage import RECENT_DAYS, municipality_usage
 from beffroi.core.jobs import enqueue_on_commit
 from beffroi.municipality.models import Municipality, MunicipalityHost
 from beffroi.municipality.services import municipality_resume, municipality_suspend
-
-
-class CooperativeOnly:
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return bool(request.user.is_superuser)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(request.user.is_superuser)
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(request.user.is_superuser)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(request.user.is_superuser)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # a municipality leaves by export, its rows are protected
 
 
 class MunicipalityHostInline(CooperativeOnly, admin.TabularInline[MunicipalityHost, Municipality]):
