@@ -29,7 +29,8 @@ def _actor_kind(actor: AuditActor) -> str:
         return AuditEvent.ActorKind.SYSTEM
     if not actor.is_authenticated:
         return AuditEvent.ActorKind.ANONYMOUS
-    is_agent = bool(getattr(actor, "is_agent", False))
+    # A partner zone's agent holds no seat in the commune but acts as an agent.
+    is_agent = bool(getattr(actor, "is_agent", False) or getattr(actor, "is_zone_agent", False))
     return AuditEvent.ActorKind.AGENT if is_agent else AuditEvent.ActorKind.CITIZEN
 
 
