@@ -313,7 +313,7 @@ def zone_opinions_for_agent(user: Any) -> list[ZoneOpinion]:
                 Opinion.objects.filter(service_id__in=commune.service_ids)
                 .filter(Q(given_at__isnull=True) | Q(given_at__gte=since))
                 .select_related("case", "case__procedure", "case__service", "service")
-                .defer("case__answers")
+                .defer("case__answers", "case__search_text")
                 .order_by("given_at", "due_date", "id")[:ZONE_ROWS_PER_COMMUNE]
             )
         found.extend(ZoneOpinion(commune.commune_id, commune.commune_name, o) for o in opinions)
