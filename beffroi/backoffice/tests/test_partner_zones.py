@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,6 +21,8 @@ from beffroi.cases.models import Attachment, Case, Opinion
 from beffroi.cases.opinions import opinion_request, zone_opinions_for_agent
 from beffroi.core import rls
 from beffroi.core.tenancy import municipality_scope
+from beffroi.core.tests.test_rls import RLS_ON, as_application
+from beffroi.core.tests.test_rls import _create_app_role as create_app_role
 from beffroi.demo.loading import load_services
 from beffroi.documents.services import file_store
 from beffroi.municipality.models import (
@@ -490,3 +494,61 @@ class PartnerZoneAdministrationTests(FilingTestCase):
         tables = set(rls.tenant_tables())
         for model in (PartnerZone, PartnerZoneMember, PartnerZoneService):
             assert model._meta.db_table not in tables
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="row-level security is PostgreSQL's; SQLite relies on the application's scoping",
+)
+@override_settings(ALLOWED_HOSTS=[TOURNAI, ANTOING])
+class PartnerZoneRowLevelSecurityTests(PartnerZoneTests):
+    """The zone's pages with row-level security alone keeping the communes
+    apart (the application's scoping off, the application's kind of role)."""
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        super().setUpClass()
+        create_app_role()
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.enterContext(RLS_ON)
+        self.enterContext(as_application())
+
+    def test_the_list_reads_one_query_per_commune_whatever_the_number_of_opinions(self) -> None:
+        fresh = User.objects.get(pk=self.zone_agent.pk)
+        with CaptureQueriesContext(connection) as two:
+            assert len(zone_opinions_for_agent(fresh)) == 2
+        reads = [q["sql"] for q in two.captured_queries if "cases_opinion" in q["sql"]]
+        assert len(reads) == 2  # one per commune, each in its scope
+        due = timezone.localdate() + datetime.timedelta(days=5)
+        with municipality_scope(self.antoing.pk):
+            for _ in range(3):
+                _ask_police(citizen=self.other_citizen, agent=self.antoing_agent, due=due)
+        fresh = User.objects.get(pk=self.zone_agent.pk)
+        with self.assertNumQueries(len(two.captured_queries)):
+            assert len(zone_opinions_for_agent(fresh)) == 5
+
+    def test_the_page_reads_a_fixed_number_of_queries(self) -> None:
+        self.login(self.zone_agent)
+        self.zone_page()
+        with CaptureQueriesContext(connection) as first:
+            self.zone_page()
+        due = timezone.localdate() + datetime.timedelta(days=5)
+        with municipality_scope(self.antoing.pk):
+            for _ in range(4):
+                _ask_police(citizen=self.other_citizen, agent=self.antoing_agent, due=due)
+        with self.assertNumQueries(len(first.captured_queries)):
+            assert "6 avis à rendre" in self.zone_page()
+
+    def test_row_level_security_alone_keeps_the_communes_apart_here(self) -> None:
+        with connection.cursor() as cursor:  # no scope: no commune's row
+            cursor.execute("SELECT count(*) FROM cases_opinion")
+            assert cursor.fetchone() == (0,)
+        with municipality_scope(self.antoing.pk):
+            assert set(Opinion.objects.values_list("municipality_id", flat=True)) == {
+                self.antoing.pk
+            }
+        # The zone's tables stay readable from any scope.
+        with municipality_scope(self.antoing.pk):
+            assert PartnerZoneService.objects.filter(zone=self.zone).count() == 2
