@@ -46,6 +46,7 @@ from beffroi.municipality.selectors import (
     advises_for_zone,
     is_member,
     zone_communes_of,
+    zone_link_of_service,
 )
 from beffroi.notifications.services import email_queue
 
@@ -116,7 +117,14 @@ def opinion_request(
 def _tell_advisor(opinion: Opinion, *, reminder: bool) -> None:
     if not opinion.service.email:
         return
-    url = settings.SITE_URL + reverse("backoffice:opinion_detail", args=[opinion.pk])
+    # A service that stands for a partner zone: its agents open the zone's page.
+    link = zone_link_of_service(opinion.service_id)
+    path = (
+        reverse("backoffice:zone_opinion_detail", args=[opinion.municipality_id, opinion.pk])
+        if link is not None
+        else reverse("backoffice:opinion_detail", args=[opinion.pk])
+    )
+    url = settings.SITE_URL + path
     context = {"opinion": opinion, "case": opinion.case, "url": url, "reminder": reminder}
     subject = (
         _("Rappel : votre avis est attendu sur la demande %(reference)s")

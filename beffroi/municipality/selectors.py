@@ -410,3 +410,12 @@ def zone_links_described(zone: PartnerZone) -> list[ZoneLink]:
     return [
         ZoneLink(link, link.commune.name, *names.get(link.service_id, ("—", ""))) for link in links
     ]
+
+
+def zone_link_of_service(service_id: int) -> PartnerZoneService | None:
+    """The zone a commune's service stands for, if any (and active)."""
+    return (
+        PartnerZoneService.objects.filter(service_id=service_id, zone__is_active=True)
+        .select_related("zone")
+        .first()
+    )

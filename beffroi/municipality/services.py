@@ -275,6 +275,9 @@ def _zone_communes_journal(
     *, zone: PartnerZone, actor: AnyActor, action: str, data: dict[str, Any]
 ) -> None:
     communes = sorted(set(zone.links.values_list("commune_id", flat=True)))
+    if not communes:
+        # A zone that serves no commune yet: the journal of the work at hand.
+        audit_event_record(actor=actor, action=action, target=zone, data=data)
     for commune_id in communes:
         with municipality_scope(commune_id):
             audit_event_record(actor=actor, action=action, target=zone, data=data)
@@ -461,7 +464,13 @@ def partner_zone_service_link(
             actor=actor,
             action="partner_zone.service_linked",
             target=zone,
-            data={"slug": zone.slug, "service": service.code, "service_id": service.pk},
+            data={
+                "slug": zone.slug,
+                "service": service.code,
+                "service_id": service.pk,
+                # Who may now see the commune's opinions asked of this service.
+                "member_ids": sorted(zone.members.values_list("user_id", flat=True)),
+            },
         )
     return link
 

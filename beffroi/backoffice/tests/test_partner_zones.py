@@ -8,6 +8,7 @@ import datetime
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import override_settings
@@ -213,6 +214,16 @@ class PartnerZoneTests(FilingTestCase):
         # The access is in Antoing's own log, not Tournai's.
         with municipality_scope(self.antoing.pk):
             assert AuditEvent.objects.exists()
+
+    def test_the_request_email_links_to_the_zones_page(self) -> None:
+        with self.captureOnCommitCallbacks(execute=True), municipality_scope(self.antoing.pk):
+            opinion = _ask_police(
+                citizen=self.other_citizen,
+                agent=self.antoing_agent,
+                due=timezone.localdate() + datetime.timedelta(days=5),
+            )
+        (sent,) = [m for m in mail.outbox if "Demande d’avis" in m.subject]
+        assert self.detail_url(opinion) in sent.body
 
     # --- Giving ---------------------------------------------------------------------------
 
