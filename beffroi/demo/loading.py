@@ -21,8 +21,15 @@ from beffroi.demo.personas import DEMO_PASSWORD, PERSONAS, Persona
 from beffroi.mail.intake import email_register, web_form_register
 from beffroi.mail.models import MailItem
 from beffroi.mail.services import mail_reference_data_load
-from beffroi.municipality.models import Municipality, Service
-from beffroi.municipality.services import membership_grant, municipality_update, service_upsert
+from beffroi.municipality.models import Municipality, PartnerZone, Service
+from beffroi.municipality.services import (
+    membership_grant,
+    municipality_update,
+    partner_zone_member_add,
+    partner_zone_save,
+    partner_zone_service_link,
+    service_upsert,
+)
 from beffroi.organisations.models import Organisation
 from beffroi.payments.contrib.demo.plugin import charge_settle
 from beffroi.payments.selectors import case_filing_fee
@@ -240,6 +247,25 @@ def _load_pilot_two(procedure: Any) -> None:
     case_transition(actor=karim, case=shop, transition_id="approve")
 
 
+# The demo's police zone: Jean Lemaire, the police persona, is its agent.
+DEMO_ZONE = {"name": "Zone de police du Tournaisis", "slug": "zp-tournaisis"}
+DEMO_ZONE_AGENT = "jean.lemaire@demo.beffroi.test"
+
+
+def load_partner_zone() -> None:
+    """The police zone, its agent and the city's police service linked to it
+    (a cooperative's installation links each commune's the same way)."""
+    if PartnerZone.objects.filter(slug=DEMO_ZONE["slug"]).exists():
+        return
+    municipality = Municipality.objects.order_by("pk").first()
+    agent = User.objects.filter(email=DEMO_ZONE_AGENT).first()
+    if municipality is None or agent is None:
+        return
+    zone = partner_zone_save(actor=None, name=DEMO_ZONE["name"], slug=DEMO_ZONE["slug"])
+    partner_zone_service_link(actor=None, zone=zone, commune=municipality, service_code="police")
+    partner_zone_member_add(actor=None, zone=zone, email=agent.email)
+
+
 @transaction.atomic
 def load_demo() -> ImportReport:
     """Idempotent: loads what is missing and keeps what exists."""
@@ -250,5 +276,6 @@ def load_demo() -> ImportReport:
     report = catalogue_import(actor=None)
     for persona in PERSONAS:
         load_persona(persona)
+    load_partner_zone()
     load_demo_cases()
     return report
