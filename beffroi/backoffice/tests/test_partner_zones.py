@@ -323,6 +323,16 @@ class PartnerZoneTests(FilingTestCase):
             assert response.status_code == 404
             assert not self.reload(opinion).is_given
 
+    def test_a_commune_agent_who_is_also_a_zone_agent_finds_the_zone_from_home(self) -> None:
+        partner_zone_member_add(actor=None, zone=self.zone, email=self.police_agent.email)
+        self.login(self.police_agent)  # also in Tournai's police service
+        home = self.client.get(reverse("backoffice:home"), HTTP_HOST=TOURNAI).content.decode()
+        assert reverse("backoffice:zone_opinions") in home
+        assert self.detail_url(self.antoing_opinion) in self.zone_page(TOURNAI)
+        # On Antoing's host, where they hold no seat, only the zone's pages.
+        response = self.client.get(reverse("backoffice:inbox"), HTTP_HOST=ANTOING)
+        assert response.status_code == 403
+
     def test_citizens_and_commune_agents_do_not_reach_the_zone_pages(self) -> None:
         for user in (self.citizen, self.agent):
             self.login(user)
