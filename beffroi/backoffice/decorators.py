@@ -39,6 +39,8 @@ def zone_agent_required(view: Callable[..., HttpResponseBase]) -> Callable[..., 
             return redirect_to_login(request.get_full_path(), reverse("backoffice:login"))
         if not getattr(user, "is_zone_agent", False):
             raise PermissionDenied("These pages are for a partner zone's agents only.")
+        # The journal records what they do here as an agent's work.
+        user.acting_for_partner_zone = True  # type: ignore[attr-defined]
         return view(request, *args, **kwargs)
 
     return wrapper
