@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from beffroi.municipality.selectors import seats_of
+from beffroi.municipality.selectors import is_zone_agent, seats_of
 
 
 class UserManager(BaseUserManager["User"]):
@@ -79,3 +79,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_agent(self) -> bool:
         """Agents are the users who belong to at least one service."""
         return bool(seats_of(self))
+
+    @cached_property
+    def is_zone_agent(self) -> bool:
+        """Agents of a partner zone (a police or fire-and-rescue zone serving
+        several communes): they see the opinions asked of it, nothing else."""
+        return is_zone_agent(self)

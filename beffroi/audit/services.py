@@ -29,7 +29,12 @@ def _actor_kind(actor: AuditActor) -> str:
         return AuditEvent.ActorKind.SYSTEM
     if not actor.is_authenticated:
         return AuditEvent.ActorKind.ANONYMOUS
-    is_agent = bool(getattr(actor, "is_agent", False))
+    # A partner zone's agent holds no seat in the commune but acts as an
+    # agent: the zone's pages say so on the user (``zone_agent_required``).
+    # Asking for the zone here would cost every citizen's journaled action a query.
+    is_agent = bool(
+        getattr(actor, "is_agent", False) or getattr(actor, "acting_for_partner_zone", False)
+    )
     return AuditEvent.ActorKind.AGENT if is_agent else AuditEvent.ActorKind.CITIZEN
 
 

@@ -49,7 +49,10 @@ class AgentLoginForm(forms.Form):
                 ) from None
             # One message whatever failed, so the form does not reveal which
             # addresses belong to agents.
-            if user is None or not getattr(user, "is_agent", False):
+            # A partner zone's agents too: they reach the zone's pages only.
+            if user is None or not (
+                getattr(user, "is_agent", False) or getattr(user, "is_zone_agent", False)
+            ):
                 raise forms.ValidationError(
                     _(
                         "Adresse e-mail ou mot de passe incorrect, ou ce compte n'a pas accès "

@@ -15,6 +15,7 @@ from beffroi.backoffice import (
     views_receipt,
     views_settings,
     views_templates,
+    views_zone,
 )
 
 app_name = "backoffice"
@@ -66,6 +67,17 @@ urlpatterns = [
         "avis/<int:pk>/fichiers/<int:attachment_id>/",
         views_opinions.opinion_file,
         name="opinion_file",
+    ),
+    path("zone/avis/", views_zone.zone_opinions, name="zone_opinions"),
+    path(
+        "zone/avis/<int:commune_id>/<int:pk>/",
+        views_zone.zone_opinion_detail,
+        name="zone_opinion_detail",
+    ),
+    path(
+        "zone/avis/<int:commune_id>/<int:pk>/fichiers/<int:attachment_id>/",
+        views_zone.zone_opinion_file,
+        name="zone_opinion_file",
     ),
     path("personnes/<int:pk>/", views_people.citizen_360, name="citizen_360"),
     path("organisations/<int:pk>/", views_people.organisation_360, name="organisation_360"),

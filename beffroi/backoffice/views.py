@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
@@ -34,8 +35,16 @@ def login_view(request: HttpRequest) -> HttpResponse:
     return render(request, "backoffice/login.html", {"form": form, "next": next_url})
 
 
+def home(request: HttpRequest) -> HttpResponseBase:
+    # A partner zone's agent without a seat in this commune: the zone's page.
+    user = request.user
+    if getattr(user, "is_zone_agent", False) and not getattr(user, "is_agent", False):
+        return redirect("backoffice:zone_opinions")
+    return agent_home(request)
+
+
 @agent_required
-def home(request: HttpRequest) -> HttpResponse:
+def agent_home(request: HttpRequest) -> HttpResponse:
     memberships = request.user.memberships.select_related("service").order_by("service__name")  # type: ignore[union-attr]
     # The cooperative's templates with a new version, for those who follow them.
     outdated = template_adoptions_outdated() if is_functional_admin(request.user) else []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,6 +17,7 @@ from beffroi.backoffice.case_page import case_page_again, opinion_service_choice
 from beffroi.backoffice.decorators import agent_required
 from beffroi.backoffice.forms_cases import OpinionForm, OpinionRequestForm
 from beffroi.cases.formengine import answer_rows
+from beffroi.cases.models import Opinion
 from beffroi.cases.opinions import (
     can_request_opinions,
     get_opinion_for_agent,
@@ -47,6 +50,19 @@ def opinion_inbox(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def opinion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     opinion = get_opinion_for_agent(request.user, pk)
+    return opinion_page(request, opinion, done_url=reverse("backoffice:opinion_inbox"))
+
+
+def opinion_page(
+    request: HttpRequest,
+    opinion: Opinion,
+    *,
+    done_url: str,
+    template: str = "backoffice/opinions/detail.html",
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """An opinion's page and the form that gives it: for the service asked,
+    and for the partner zone it stands for (``views_zone``)."""
     case = opinion.case
     form = OpinionForm()
     status = 200
@@ -70,7 +86,7 @@ def opinion_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     _("Votre avis est transmis au service %(service)s.")
                     % {"service": case.service.name},
                 )
-                return redirect("backoffice:opinion_inbox")
+                return redirect(done_url)
         status = 400
     else:
         log_access(actor=request.user, case=case, action="case.viewed_for_opinion")
@@ -84,23 +100,22 @@ def opinion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     return render(
         request,
-        "backoffice/opinions/detail.html",
+        template,
         {
             "nav": "opinions",
             "opinion": opinion,
             "case": case,
             "rows": answer_rows(case.spec, case.answers, files),
-            "own_files": opinion.attachments.select_related("file"),
+            "own_files": list(opinion.attachments.select_related("file")),
             "form": form,
+            **(extra or {}),
         },
         status=status,
     )
 
 
-@agent_required
-@require_GET
-def opinion_file(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponseBase:
-    opinion = get_opinion_for_agent(request.user, pk)
+def opinion_attachment(opinion: Opinion, attachment_id: int) -> HttpResponseBase:
+    """A file the opinion's page shows: the request's own, or the opinion's."""
     attachment = (
         opinion.case.attachments.filter(pk=attachment_id, message__isnull=True)
         .filter(Q(opinion__isnull=True) | Q(opinion=opinion))
@@ -110,6 +125,12 @@ def opinion_file(request: HttpRequest, pk: int, attachment_id: int) -> HttpRespo
     if attachment is None:
         raise Http404
     return file_response(attachment.file, attachment.filename)
+
+
+@agent_required
+@require_GET
+def opinion_file(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponseBase:
+    return opinion_attachment(get_opinion_for_agent(request.user, pk), attachment_id)
 
 
 @agent_required

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -36,10 +37,17 @@ from beffroi.cases.selectors import agent_service_ids
 from beffroi.cases.workflow import TransitionRefused, actor_roles, workflow_action
 from beffroi.catalogue.conditions import condition_problems, evaluate
 from beffroi.catalogue.definition import DefinitionContext
+from beffroi.core.tenancy import municipality_scope, scoped_municipality_id
 from beffroi.core.workdays import add_working_days
 from beffroi.documents.services import file_store
 from beffroi.municipality.models import Service
-from beffroi.municipality.selectors import is_member
+from beffroi.municipality.selectors import (
+    ZoneCommune,
+    advises_for_zone,
+    is_member,
+    zone_communes_of,
+    zone_link_of_service,
+)
 from beffroi.notifications.services import email_queue
 
 DEFAULT_DUE_WORKING_DAYS = 10
@@ -109,7 +117,14 @@ def opinion_request(
 def _tell_advisor(opinion: Opinion, *, reminder: bool) -> None:
     if not opinion.service.email:
         return
-    url = settings.SITE_URL + reverse("backoffice:opinion_detail", args=[opinion.pk])
+    # A service that stands for a partner zone: its agents open the zone's page.
+    link = zone_link_of_service(opinion.service_id)
+    path = (
+        reverse("backoffice:zone_opinion_detail", args=[opinion.municipality_id, opinion.pk])
+        if link is not None
+        else reverse("backoffice:opinion_detail", args=[opinion.pk])
+    )
+    url = settings.SITE_URL + path
     context = {"opinion": opinion, "case": opinion.case, "url": url, "reminder": reminder}
     subject = (
         _("Rappel : votre avis est attendu sur la demande %(reference)s")
@@ -184,7 +199,9 @@ def opinion_give(
             .select_related("case", "service")
             .get(pk=opinion.pk)
         )
-        if not is_member(actor_user(actor), opinion.service_id):
+        user = actor_user(actor)
+        # The service's own agents, or those of the partner zone it stands for.
+        if not (is_member(user, opinion.service_id) or advises_for_zone(user, opinion.service_id)):
             raise TransitionRefused(_("Seul le service consulté peut rendre cet avis."))
         if opinion.case.is_closed:
             raise TransitionRefused(_("Ce dossier est clôturé : l’avis n’est plus attendu."))
@@ -268,6 +285,61 @@ def opinions_for_agent(user: Any, *, pending_only: bool = False) -> QuerySet[Opi
 def get_opinion_for_agent(user: Any, pk: int) -> Opinion:
     opinion = opinions_for_agent(user).filter(pk=pk).first()
     if opinion is None:
+        raise Http404
+    return opinion
+
+
+# --- Partner zones: the opinions asked of a zone by every commune it serves ------------------
+
+# What a zone's page lists per commune: the opinions to give, and those given
+# lately (the older ones stay on each case).
+ZONE_GIVEN_DAYS = 60
+ZONE_ROWS_PER_COMMUNE = 200
+
+
+@dataclass(frozen=True)
+class ZoneOpinion:
+    """An opinion asked of a zone, with the commune that asked it."""
+
+    commune_id: int
+    commune_name: str
+    opinion: Opinion
+
+
+def zone_opinions_for_agent(user: Any) -> list[ZoneOpinion]:
+    """The opinions asked of the user's partner zones by every commune they
+    serve, marked with the commune, due first.
+
+    Row-level security lets one commune's rows through per scope: one scope,
+    and one query, per commune served, combined here; never one per opinion.
+    """
+    since = timezone.now() - datetime.timedelta(days=ZONE_GIVEN_DAYS)
+    found: list[ZoneOpinion] = []
+    for commune in zone_communes_of(user):
+        with municipality_scope(commune.commune_id):
+            opinions = list(
+                Opinion.objects.filter(service_id__in=commune.service_ids)
+                .filter(Q(given_at__isnull=True) | Q(given_at__gte=since))
+                .select_related("case", "case__procedure", "case__service", "service")
+                .defer("case__answers", "case__search_text")
+                .order_by("given_at", "due_date", "id")[:ZONE_ROWS_PER_COMMUNE]
+            )
+        found.extend(ZoneOpinion(commune.commune_id, commune.commune_name, o) for o in opinions)
+    found.sort(key=lambda row: (row.opinion.due_date, row.commune_name, row.opinion.pk))
+    return found
+
+
+def get_zone_opinion_for_agent(user: Any, commune: ZoneCommune, pk: int) -> Opinion:
+    """An opinion asked of the user's zone by ``commune``, read in its scope
+    (the caller's: the page that shows it runs there); 404 otherwise."""
+    if scoped_municipality_id() != commune.commune_id:
+        raise RuntimeError("Read a zone's opinion inside its commune's municipality_scope.")
+    opinion = (
+        Opinion.objects.filter(pk=pk, service_id__in=commune.service_ids)
+        .select_related("case", "case__procedure", "case__service", "service", "given_by")
+        .first()
+    )
+    if opinion is None or not advises_for_zone(user, opinion.service_id):
         raise Http404
     return opinion
 

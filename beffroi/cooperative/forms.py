@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from beffroi.cooperative.services import municipality_create_check
+from beffroi.municipality.models import PartnerZone
+from beffroi.municipality.services import partner_zone_check
 
 
 class MunicipalityCreateForm(forms.Form):
@@ -51,3 +53,65 @@ class SuspensionForm(forms.Form):
     reason = forms.CharField(
         label=_("Motif"), max_length=300, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class PartnerZoneForm(forms.ModelForm[PartnerZone]):
+    """A zone's name and identifier, checked by the service that saves them."""
+
+    class Meta:
+        model = PartnerZone
+        fields = ["name", "slug", "is_active"]
+        help_texts = {
+            "name": _("Par exemple : Zone de police du Tournaisis."),
+            "slug": _("Par exemple : zp-tournaisis."),
+        }
+
+    def validate_unique(self) -> None:
+        pass  # the service's check says it in French (clean below)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not self.errors:
+            try:
+                partner_zone_check(
+                    name=cleaned.get("name", ""),
+                    slug=cleaned.get("slug", ""),
+                    zone=self.instance if self.instance.pk else None,
+                )
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    for message in messages:
+                        self.add_error(field if field in self.fields else None, message)
+        return cleaned
+
+
+class ZoneMemberAddForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Adresse e-mail de l'agent"),
+        error_messages={
+            "required": _("Indiquez l'adresse e-mail de l'agent."),
+            "invalid": _("Indiquez une adresse e-mail valable, par exemple agent@zone.be."),
+        },
+    )
+
+
+class ZoneServiceLinkForm(forms.Form):
+    """A commune's partner service, offered as « commune — service »."""
+
+    service = forms.ChoiceField(
+        label=_("Service partenaire de la commune"),
+        error_messages={
+            "required": _("Choisissez le service d'une commune."),
+            "invalid_choice": _("Ce service n'est pas un service partenaire d'une commune."),
+        },
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["service"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "—"), *choices]
+
+    def commune_and_code(self) -> tuple[int, str]:
+        commune_id, code = str(self.cleaned_data["service"]).split(":", 1)
+        return int(commune_id), code

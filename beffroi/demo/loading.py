@@ -34,12 +34,15 @@ from beffroi.demo.personas import (
 from beffroi.mail.intake import email_register, web_form_register
 from beffroi.mail.models import MailItem
 from beffroi.mail.services import mail_reference_data_load
-from beffroi.municipality.models import Municipality, Service
+from beffroi.municipality.models import Municipality, PartnerZone, Service
 from beffroi.municipality.services import (
     membership_grant,
     municipality_hosts_add,
     municipality_register,
     municipality_update,
+    partner_zone_member_add,
+    partner_zone_save,
+    partner_zone_service_link,
     service_upsert,
 )
 from beffroi.organisations.models import Organisation
@@ -383,6 +386,25 @@ def load_antoing_cases() -> int:
     return Case.objects.count()
 
 
+# The demo's police zone: Jean Lemaire, the police persona, is its agent.
+DEMO_ZONE = {"name": "Zone de police du Tournaisis", "slug": "zp-tournaisis"}
+DEMO_ZONE_AGENT = "jean.lemaire@demo.beffroi.test"
+
+
+def load_partner_zone(communes: list[int]) -> None:
+    """The police zone, its agent and each commune's police service linked to
+    it: the Tournaisis zone serves Tournai and Antoing, as it does in life."""
+    if PartnerZone.objects.filter(slug=DEMO_ZONE["slug"]).exists():
+        return
+    agent = User.objects.filter(email=DEMO_ZONE_AGENT).first()
+    if agent is None:
+        return
+    zone = partner_zone_save(actor=None, name=DEMO_ZONE["name"], slug=DEMO_ZONE["slug"])
+    for commune in Municipality.objects.filter(pk__in=communes).order_by("pk"):
+        partner_zone_service_link(actor=None, zone=zone, commune=commune, service_code="police")
+    partner_zone_member_add(actor=None, zone=zone, email=agent.email)
+
+
 @transaction.atomic
 def load_demo() -> DemoReport:
     """Idempotent: loads what is missing and keeps what exists."""
@@ -408,4 +430,6 @@ def load_demo() -> DemoReport:
         for persona in ANTOING_PERSONAS:
             load_persona(persona)
         load_antoing_cases()
+    with municipality_scope(tournai):
+        load_partner_zone([tournai, antoing])
     return DemoReport(catalogues={TOURNAI: tournai_catalogue, ANTOING: antoing_catalogue})

@@ -170,5 +170,87 @@ class Membership(models.Model):
         return f"{self.user} — {self.service} ({self.get_role_display()})"
 
 
+class PartnerZone(models.Model):
+    """A partner serving several communes: a police zone, a fire-and-rescue zone.
+
+    The installation's, not one municipality's (the cooperative keeps it): it
+    has no ``municipality_id`` column, so row-level security lets every
+    municipality's scope read it. Each commune it serves links one of its
+    partner services to it (``PartnerZoneService``); its agents
+    (``PartnerZoneMember``) see the opinions asked of those services, marked
+    with the commune, and nothing else of the communes.
+    """
+
+    name = models.CharField(_("nom"), max_length=160, unique=True)
+    slug = models.SlugField(_("identifiant"), max_length=60, unique=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("zone partenaire")
+        verbose_name_plural = _("zones partenaires")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PartnerZoneMember(models.Model):
+    """An agent of a partner zone (a user of the installation, whatever its host)."""
+
+    zone = models.ForeignKey(PartnerZone, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="partner_zone_seats"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "user"], name="partner_zone_member_once")
+        ]
+        verbose_name = _("agent de la zone")
+        verbose_name_plural = _("agents de la zone")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.zone}"
+
+
+class PartnerZoneService(models.Model):
+    """A commune's partner service that stands for the zone in that commune.
+
+    The column is ``commune_id``, not ``municipality_id``: a ``municipality_id``
+    column would make this a tenant table (``beffroi.core.rls``), and the
+    zone's agents must read which communes it serves before they enter any
+    commune's scope. The service's own row stays the commune's.
+    """
+
+    zone = models.ForeignKey(PartnerZone, on_delete=models.CASCADE, related_name="links")
+    commune = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="partner_zone_links",
+        verbose_name=_("commune"),
+    )
+    service = models.ForeignKey(
+        Service,
+        on_delete=models.CASCADE,
+        related_name="partner_zone_links",
+        verbose_name=_("service"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            # A commune's service answers for one zone at most.
+            models.UniqueConstraint(fields=["service"], name="partner_zone_one_zone_per_service")
+        ]
+        indexes = [models.Index(fields=["zone", "commune"], name="partner_zone_link_commune")]
+        verbose_name = _("service rattaché à la zone")
+        verbose_name_plural = _("services rattachés à la zone")
+
+    def __str__(self) -> str:
+        return f"{self.zone} — {self.commune_id}/{self.service_id}"
+
+
 # The settings' model lives in its own module; Django finds it here.
 from beffroi.municipality.config import MunicipalityConfig as MunicipalityConfig  # noqa: E402

@@ -14,6 +14,7 @@ from beffroi.core.tenancy import (
     GLOBAL_CACHE_KEY,
     MunicipalityScopeMissing,
     current_municipality_id,
+    municipality_scope,
 )
 from beffroi.municipality.config import PAYMENT_CREDENTIALS, SEAL_SETTINGS
 from beffroi.municipality.models import (
@@ -21,6 +22,9 @@ from beffroi.municipality.models import (
     Municipality,
     MunicipalityConfig,
     MunicipalityHost,
+    PartnerZone,
+    PartnerZoneMember,
+    PartnerZoneService,
     Service,
     normalise_host,
 )
@@ -260,7 +264,8 @@ def seats_of(user: Any) -> tuple[Seat, ...]:
 
 def forget_seats(user: Any) -> None:
     """After a change of the user's memberships, in the same request."""
-    for attribute in ("_seats", "is_agent"):  # is_agent: a cached_property
+    # is_agent and is_zone_agent: cached properties of the user.
+    for attribute in ("_seats", "_zone_seats", "is_agent", "is_zone_agent"):
         with contextlib.suppress(AttributeError):
             delattr(user, attribute)
 
@@ -278,3 +283,139 @@ def is_member(user: Any, service_id: int | None) -> bool:
 def is_functional_admin(user: Any) -> bool:
     """A functional administrator (of any service): edits the city's texts."""
     return any(seat.role == Membership.Role.FUNCTIONAL_ADMIN for seat in seats_of(user))
+
+
+# --- Partner zones ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ZoneSeat:
+    """A zone the user is an agent of, and one commune's service it stands for
+    there (``commune_id`` and ``service_id`` None: a zone linked to no commune yet)."""
+
+    zone_id: int
+    zone_name: str
+    zone_slug: str
+    commune_id: int | None
+    commune_name: str
+    service_id: int | None
+
+
+def zone_seats_of(user: Any) -> tuple[ZoneSeat, ...]:
+    """The user's seats in active partner zones, with the communes' services
+    each stands for, read in one query (installation-wide tables: the same
+    answer in every municipality's scope) and kept on the user object.
+
+    A suspended commune's services are left out, as its back-office is.
+    """
+    cached: tuple[ZoneSeat, ...] | None = getattr(user, "_zone_seats", None)
+    if cached is None:
+        if getattr(user, "pk", None) is None or not getattr(user, "is_active", True):
+            cached = ()
+        else:
+            rows = (
+                PartnerZoneMember.objects.filter(user_id=user.pk, zone__is_active=True)
+                .order_by("zone__name", "zone__links__commune__name", "zone__links__service_id")
+                .values_list(
+                    "zone_id",
+                    "zone__name",
+                    "zone__slug",
+                    "zone__links__commune_id",
+                    "zone__links__commune__name",
+                    "zone__links__service_id",
+                    "zone__links__commune__is_suspended",
+                )
+            )
+            cached = tuple(
+                ZoneSeat(zone_id, name, slug, None, "", None)
+                if suspended
+                else ZoneSeat(zone_id, name, slug, commune_id, commune_name or "", service_id)
+                for zone_id, name, slug, commune_id, commune_name, service_id, suspended in rows
+            )
+        user._zone_seats = cached
+    return cached
+
+
+def is_zone_agent(user: Any) -> bool:
+    """Whether the user is an agent of an active partner zone."""
+    return bool(zone_seats_of(user))
+
+
+@dataclass(frozen=True)
+class ZoneCommune:
+    """A commune a user's zones serve, with the services that stand for them there."""
+
+    commune_id: int
+    commune_name: str
+    service_ids: frozenset[int]
+
+
+def zone_communes_of(user: Any) -> list[ZoneCommune]:
+    """The communes the user's zones serve, by name."""
+    by_commune: dict[int, tuple[str, set[int]]] = {}
+    for seat in zone_seats_of(user):
+        if seat.commune_id is None or seat.service_id is None:
+            continue
+        by_commune.setdefault(seat.commune_id, (seat.commune_name, set()))[1].add(seat.service_id)
+    communes = [
+        ZoneCommune(commune_id, name, frozenset(service_ids))
+        for commune_id, (name, service_ids) in by_commune.items()
+    ]
+    return sorted(communes, key=lambda commune: (commune.commune_name, commune.commune_id))
+
+
+def zone_commune_of(user: Any, commune_id: int) -> ZoneCommune | None:
+    """One of the communes the user's zones serve (None: not one of them)."""
+    return next((c for c in zone_communes_of(user) if c.commune_id == commune_id), None)
+
+
+def advises_for_zone(user: Any, service_id: int | None) -> bool:
+    """Whether the user is an agent of a zone this service stands for."""
+    return service_id is not None and any(
+        seat.service_id == service_id for seat in zone_seats_of(user)
+    )
+
+
+def partner_services_by_commune() -> list[tuple[Municipality, list[Service]]]:
+    """Every commune's active partner services, each commune read in its own
+    scope (the cooperative's form that links a service to a zone)."""
+    found = []
+    for municipality in Municipality.objects.order_by("name", "pk"):
+        with municipality_scope(municipality.pk):
+            services = list(
+                Service.objects.filter(kind=Service.Kind.PARTNER, is_active=True).order_by("name")
+            )
+        found.append((municipality, services))
+    return found
+
+
+@dataclass(frozen=True)
+class ZoneLink:
+    link: PartnerZoneService
+    commune_name: str
+    service_name: str
+    service_code: str
+
+
+def zone_links_described(zone: PartnerZone) -> list[ZoneLink]:
+    """The zone's services with their names, read in each commune's scope."""
+    links = list(zone.links.select_related("commune").order_by("commune__name", "pk"))
+    names: dict[int, tuple[str, str]] = {}
+    for commune_id in sorted({link.commune_id for link in links}):
+        with municipality_scope(commune_id):
+            rows = Service.objects.filter(
+                pk__in=[link.service_id for link in links if link.commune_id == commune_id]
+            ).values_list("pk", "name", "code")
+            names.update({pk: (name, code) for pk, name, code in rows})
+    return [
+        ZoneLink(link, link.commune.name, *names.get(link.service_id, ("—", ""))) for link in links
+    ]
+
+
+def zone_link_of_service(service_id: int) -> PartnerZoneService | None:
+    """The zone a commune's service stands for, if any (and active)."""
+    return (
+        PartnerZoneService.objects.filter(service_id=service_id, zone__is_active=True)
+        .select_related("zone")
+        .first()
+    )

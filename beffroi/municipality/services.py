@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import transaction
@@ -17,6 +18,9 @@ from beffroi.municipality.models import (
     Municipality,
     MunicipalityConfig,
     MunicipalityHost,
+    PartnerZone,
+    PartnerZoneMember,
+    PartnerZoneService,
     Service,
     normalise_host,
 )
@@ -300,3 +304,230 @@ def _suspension_set(
             data={"reason": reason},
         )
     return True
+
+
+# --- Partner zones (the cooperative's) ----------------------------------------------------
+#
+# A zone is the installation's; what it may see is each commune's business, so
+# a change of its agents or services is journaled in the journal of every
+# commune it serves (each in its own scope). Its creation and renaming, which
+# open nothing of any commune, go to the journal of the work at hand.
+
+
+def _zone_communes_journal(
+    *, zone: PartnerZone, actor: AnyActor, action: str, data: dict[str, Any]
+) -> None:
+    communes = sorted(set(zone.links.values_list("commune_id", flat=True)))
+    if not communes:
+        # A zone that serves no commune yet: the journal of the work at hand.
+        audit_event_record(actor=actor, action=action, target=zone, data=data)
+    for commune_id in communes:
+        with municipality_scope(commune_id):
+            audit_event_record(actor=actor, action=action, target=zone, data=data)
+
+
+def partner_zone_check(*, name: str, slug: str, zone: PartnerZone | None = None) -> None:
+    """A ValidationError naming each wrong input in French, if any."""
+    errors: dict[str, list[str]] = {}
+    name = name.strip()
+    slug = slug.strip()
+    others = PartnerZone.objects.exclude(pk=zone.pk) if zone is not None else PartnerZone.objects
+    if not name:
+        errors["name"] = [
+            _("Indiquez le nom de la zone, par exemple « Zone de police du Tournaisis ».")
+        ]
+    elif others.filter(name__iexact=name).exists():
+        errors["name"] = [_("Une autre zone s'appelle déjà « %(name)s ».") % {"name": name}]
+    try:
+        validate_slug(slug)
+    except ValidationError:
+        errors["slug"] = [
+            _(
+                "L'identifiant « %(slug)s » ne peut contenir que des lettres sans accent, "
+                "des chiffres et des tirets."
+            )
+            % {"slug": slug}
+        ]
+    else:
+        if others.filter(slug=slug).exists():
+            errors["slug"] = [
+                _("L'identifiant « %(slug)s » est déjà celui d'une autre zone.") % {"slug": slug}
+            ]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def partner_zone_save(
+    *,
+    actor: AnyActor,
+    name: str,
+    slug: str,
+    is_active: bool = True,
+    zone: PartnerZone | None = None,
+) -> PartnerZone:
+    """Create a partner zone, or change its name, identifier or activity.
+
+    Raises a ValidationError naming each wrong input in French.
+    """
+    partner_zone_check(name=name, slug=slug, zone=zone)
+    name = name.strip()
+    slug = slug.strip()
+    creating = zone is None
+    if zone is None:
+        zone = PartnerZone(name=name, slug=slug, is_active=is_active)
+        zone.save()
+        changed = ["name", "slug", "is_active"]
+    else:
+        zone = PartnerZone.objects.select_for_update().get(pk=zone.pk)
+        values = {"name": name, "slug": slug, "is_active": is_active}
+        changed = sorted(key for key, value in values.items() if getattr(zone, key) != value)
+        if not changed:
+            return zone
+        for key in changed:
+            setattr(zone, key, values[key])
+        zone.save(update_fields=changed)
+    audit_event_record(
+        actor=actor,
+        action="partner_zone.created" if creating else "partner_zone.updated",
+        target=zone,
+        data={"slug": zone.slug, "fields": changed},
+    )
+    if not creating and "is_active" in changed:
+        # Whether its agents see the communes' opinions: each commune's business.
+        _zone_communes_journal(
+            zone=zone,
+            actor=actor,
+            action="partner_zone.activated" if is_active else "partner_zone.deactivated",
+            data={"slug": zone.slug},
+        )
+    return zone
+
+
+@transaction.atomic
+def partner_zone_member_add(*, actor: AnyActor, zone: PartnerZone, email: str) -> PartnerZoneMember:
+    """Make the account with this address an agent of the zone (its seats in
+    the communes' services, if any, are unchanged)."""
+    user_model = get_user_model()
+    address = email.strip().lower()
+    user = user_model.objects.filter(email__iexact=address).first() if address else None
+    if user is None:
+        raise ValidationError(
+            {
+                "email": [
+                    _(
+                        "Aucun compte n'a l'adresse « %(email)s » : la personne doit d'abord "
+                        "créer son compte sur l'e-guichet, ou une commune le lui créer."
+                    )
+                    % {"email": address}
+                    if address
+                    else _("Indiquez l'adresse e-mail de l'agent.")
+                ]
+            }
+        )
+    member, created = PartnerZoneMember.objects.get_or_create(zone=zone, user=user)
+    if not created:
+        raise ValidationError(
+            {"email": [_("%(email)s est déjà agent de cette zone.") % {"email": user.email}]}
+        )
+    _zone_communes_journal(
+        zone=zone,
+        actor=actor,
+        action="partner_zone.member_added",
+        data={"slug": zone.slug, "user_id": user.pk},
+    )
+    forget_seats(user)
+    return member
+
+
+@transaction.atomic
+def partner_zone_member_remove(*, actor: AnyActor, member: PartnerZoneMember) -> None:
+    zone, user = member.zone, member.user
+    deleted, _rows = PartnerZoneMember.objects.filter(pk=member.pk).delete()
+    if deleted:
+        _zone_communes_journal(
+            zone=zone,
+            actor=actor,
+            action="partner_zone.member_removed",
+            data={"slug": zone.slug, "user_id": user.pk},
+        )
+        forget_seats(user)
+
+
+@transaction.atomic
+def partner_zone_service_link(
+    *, actor: AnyActor, zone: PartnerZone, commune: Municipality, service_code: str
+) -> PartnerZoneService:
+    """The commune's partner service ``service_code`` stands for the zone there:
+    the opinions the commune asks of it are the zone's agents' to give."""
+    code = service_code.strip()
+    with municipality_scope(commune.pk):
+        service = Service.objects.filter(code=code).first() if code else None
+        if service is None:
+            raise ValidationError(
+                {
+                    "service_code": [
+                        _("La commune %(commune)s n'a pas de service « %(code)s ».")
+                        % {"commune": commune.name, "code": code}
+                        if code
+                        else _("Indiquez le code du service de la commune, par exemple « police ».")
+                    ]
+                }
+            )
+        if service.kind != Service.Kind.PARTNER:
+            raise ValidationError(
+                {
+                    "service_code": [
+                        _(
+                            "Le service « %(service)s » de %(commune)s est un service communal : "
+                            "seul un partenaire externe peut être rattaché à une zone."
+                        )
+                        % {"service": service.name, "commune": commune.name}
+                    ]
+                }
+            )
+        taken = PartnerZoneService.objects.filter(service=service).select_related("zone").first()
+        if taken is not None:
+            raise ValidationError(
+                {
+                    "service_code": [
+                        _(
+                            "Le service « %(service)s » de %(commune)s est déjà rattaché à « %(zone)s »."
+                        )
+                        % {
+                            "service": service.name,
+                            "commune": commune.name,
+                            "zone": taken.zone.name,
+                        }
+                    ]
+                }
+            )
+        link = PartnerZoneService.objects.create(zone=zone, commune=commune, service=service)
+        audit_event_record(
+            actor=actor,
+            action="partner_zone.service_linked",
+            target=zone,
+            data={
+                "slug": zone.slug,
+                "service": service.code,
+                "service_id": service.pk,
+                # Who may now see the commune's opinions asked of this service.
+                "member_ids": sorted(zone.members.values_list("user_id", flat=True)),
+            },
+        )
+    return link
+
+
+@transaction.atomic
+def partner_zone_service_unlink(*, actor: AnyActor, link: PartnerZoneService) -> None:
+    """The service stops standing for the zone: its opinions are its own members' again."""
+    zone, commune_id, service_id = link.zone, link.commune_id, link.service_id
+    deleted, _rows = PartnerZoneService.objects.filter(pk=link.pk).delete()
+    if deleted:
+        with municipality_scope(commune_id):
+            audit_event_record(
+                actor=actor,
+                action="partner_zone.service_unlinked",
+                target=zone,
+                data={"slug": zone.slug, "service_id": service_id},
+            )
