@@ -110,8 +110,12 @@ class SecondMunicipalityTests(DemoTestCase):
 
     def test_every_service_of_antoing_has_someone_to_log_in_as(self) -> None:
         with municipality_scope(self.antoing):
-            assert Service.objects.count() == 3
-            assert not Service.objects.filter(memberships__isnull=True).exists()
+            assert Service.objects.count() == 4
+            # The police is the Tournaisis zone's: its agent logs in on the zone's page.
+            assert not Service.objects.filter(
+                memberships__isnull=True, partner_zone_links__isnull=True
+            ).exists()
+            assert Service.objects.get(code="police").partner_zone_links.get().zone.members.exists()
 
     def test_the_cooperatives_administrator_reaches_every_municipality_in_the_admin(
         self,
