@@ -107,7 +107,7 @@ class World:
 
     municipality: Municipality
     host: str
-    token: str
+    mark: str
     personas: dict[str, User | None]
     # One row of each municipal model (by label), the one probes aim at.
     rows: dict[str, models.Model] = field(default_factory=dict)
@@ -129,7 +129,7 @@ class World:
         case: Case = self.row("cases.case")
         stored = self.row("documents.storedfile")
         found = {
-            self.token,
+            self.mark,
             case.reference,
             self.tracking_code,
             self.verification_code,
@@ -154,17 +154,17 @@ def pdf_of(text: str) -> bytes:
     return buffer.getvalue()
 
 
-def _personas(slug: str, token: str) -> dict[str, User | None]:
+def _personas(slug: str, mark: str) -> dict[str, User | None]:
     people: dict[str, User | None] = {}
     for name, seats in PERSONAS.items():
         if seats is None:
             people[name] = None
             continue
         user = make_user(
-            f"{name.replace('_', '-')}@{token}.example",
+            f"{name.replace('_', '-')}@{mark}.example",
             services=seats,
             first_name=name.replace("_", " ").title(),
-            last_name=f"{token.capitalize()}{slug.capitalize()}",
+            last_name=f"{mark.capitalize()}{slug.capitalize()}",
             is_staff=name == "staff",
         )
         if name == "staff":
@@ -173,23 +173,23 @@ def _personas(slug: str, token: str) -> dict[str, User | None]:
     return people
 
 
-def world_build(*, slug: str, host: str, token: str, cases_before: int = 0) -> World:
+def world_build(*, slug: str, host: str, mark: str, cases_before: int = 0) -> World:
     """A municipality with its services, personas and a row of every model,
-    every text of which carries ``token``; ``cases_before`` cases filed first
+    every text of which carries ``mark``; ``cases_before`` cases filed first
     give its case a reference the other municipality lacks."""
-    municipality = Municipality.objects.create(name=f"Commune {token}", slug=slug)
+    municipality = Municipality.objects.create(name=f"Commune {mark}", slug=slug)
     MunicipalityHost.objects.create(municipality=municipality, host=host)
     with municipality_scope(municipality.pk):
         load_services()
-        people = _personas(slug, token)
-        world = World(municipality=municipality, host=host, token=token, personas=people)
+        people = _personas(slug, mark)
+        world = World(municipality=municipality, host=host, mark=mark, personas=people)
         install_test_procedure()
         _rows(world, cases_before=cases_before)
     return world
 
 
 def _rows(world: World, *, cases_before: int) -> None:
-    token = world.token
+    mark = world.mark
     citizen, agent, head = world.user("citizen"), world.user("agent"), world.user("head")
     rows = world.rows
 
@@ -198,27 +198,27 @@ def _rows(world: World, *, cases_before: int) -> None:
         return row
 
     for _ in range(cases_before):
-        file_test_case(applicant=citizen, last_name=f"Premier{token}")
-    case = keep(file_test_case(applicant=citizen, last_name=f"Dossier{token}"))
+        file_test_case(applicant=citizen, last_name=f"Premier{mark}")
+    case = keep(file_test_case(applicant=citizen, last_name=f"Dossier{mark}"))
     world.tracking_code = case.tracking_code
     keep(case.procedure)
     keep(case.procedure.current_version)
     keep(case.events.first())
     keep(draft_start(actor=citizen, procedure=case.procedure))
-    keep(Category.objects.create(slug=f"categorie-{token}", name=f"Catégorie {token}"))
-    own_service = keep(Service.objects.create(code=f"service-{token}", name=f"Service {token}"))
+    keep(Category.objects.create(slug=f"categorie-{mark}", name=f"Catégorie {mark}"))
+    own_service = keep(Service.objects.create(code=f"service-{mark}", name=f"Service {mark}"))
     world.only_slugs["service"] = own_service.code
-    world.only_slugs["category"] = f"categorie-{token}"
+    world.only_slugs["category"] = f"categorie-{mark}"
     keep(Procedure.objects.get(pk=case.procedure_id))
     police = Service.objects.get(code="police")
     keep(police.memberships.order_by("pk")[0])
 
-    stored = keep(file_store(content=pdf_of(token)))
+    stored = keep(file_store(content=pdf_of(mark)))
     keep(
-        Attachment.objects.create(file=stored, filename=f"{token}.pdf", case=case, field_id="piece")
+        Attachment.objects.create(file=stored, filename=f"{mark}.pdf", case=case, field_id="piece")
     )
-    keep(Message.objects.create(case=case, direction=Message.Direction.TO_CITIZEN, body=token))
-    keep(Note.objects.create(case=case, author=agent, body=f"Note {token}"))
+    keep(Message.objects.create(case=case, direction=Message.Direction.TO_CITIZEN, body=mark))
+    keep(Note.objects.create(case=case, author=agent, body=f"Note {mark}"))
     keep(
         CaseTimer.objects.create(
             case=case,
@@ -233,8 +233,8 @@ def _rows(world: World, *, cases_before: int) -> None:
         IssuedDocument.objects.create(
             case=case,
             document_id="attestation",
-            title=f"Attestation {token}",
-            filename=f"attestation-{token}.pdf",
+            title=f"Attestation {mark}",
+            filename=f"attestation-{mark}.pdf",
             file=stored,
             verification_code=world.verification_code,
             service=case.service,
@@ -250,37 +250,35 @@ def _rows(world: World, *, cases_before: int) -> None:
     organisation = keep(
         Organisation.objects.create(
             kind=Organisation.Kind.ASSOCIATION,
-            name=f"Club {token}",
+            name=f"Club {mark}",
             validated_at=timezone.now(),
         )
     )
     keep(
         OrganisationMember.objects.create(
-            organisation=organisation, email=f"membre@{token}.example", user=citizen
+            organisation=organisation, email=f"membre@{mark}.example", user=citizen
         )
     )
-    item = keep(mail_register(actor=None, channel=Channel.PAPER, subject=f"Courrier {token}"))
-    keep(
-        MailFile.objects.create(item=item, stored=stored, filename=f"{token}.pdf", role="original")
-    )
-    keep(MailNote.objects.create(item=item, text=f"Note {token}"))
-    keep(Contact.objects.create(name=f"Contact {token}"))
-    keep(DocumentType.objects.create(code=f"type-{token}", name=f"Type {token}"))
+    item = keep(mail_register(actor=None, channel=Channel.PAPER, subject=f"Courrier {mark}"))
+    keep(MailFile.objects.create(item=item, stored=stored, filename=f"{mark}.pdf", role="original"))
+    keep(MailNote.objects.create(item=item, text=f"Note {mark}"))
+    keep(Contact.objects.create(name=f"Contact {mark}"))
+    keep(DocumentType.objects.create(code=f"type-{mark}", name=f"Type {mark}"))
     keep(
         ReplyTemplate.objects.create(
-            code=f"modele-{token}", name=f"Modèle {token}", subject=token, body=token
+            code=f"modele-{mark}", name=f"Modèle {mark}", subject=mark, body=mark
         )
     )
     keep(RoutingClass.objects.create(kind=RoutingClass.Kind.SERVICE, target_id=own_service.pk))
     keep(
         RoutingFeature.objects.create(
-            kind=RoutingClass.Kind.SERVICE, target_id=own_service.pk, feature=token
+            kind=RoutingClass.Kind.SERVICE, target_id=own_service.pk, feature=mark
         )
     )
     starts = timezone.now() + datetime.timedelta(days=3)
     keep(
         AgendaEvent.objects.create(
-            title=f"Fête {token}",
+            title=f"Fête {mark}",
             starts_at=starts,
             ends_at=starts + datetime.timedelta(hours=3),
             status=AgendaEvent.Status.PUBLISHED,
@@ -289,7 +287,7 @@ def _rows(world: World, *, cases_before: int) -> None:
     )
     entry = keep(
         DirectoryEntry.objects.create(
-            name=f"Boulangerie {token}",
+            name=f"Boulangerie {mark}",
             status=DirectoryEntry.Status.PUBLISHED,
             published_at=timezone.now(),
         )
@@ -299,27 +297,27 @@ def _rows(world: World, *, cases_before: int) -> None:
     keep(CollegeItem.objects.create(meeting=meeting, case=case))
     keep(
         DemoEmail.objects.create(
-            from_email=f"guichet@{token}.example",
+            from_email=f"guichet@{mark}.example",
             to=citizen.email,
-            subject=f"Courriel {token}",
-            body_text=token,
+            subject=f"Courriel {mark}",
+            body_text=mark,
         )
     )
     keep(
         OutgoingEmail.objects.create(
             to=citizen.email,
-            subject=f"Courriel {token}",
-            body_text=token,
+            subject=f"Courriel {mark}",
+            body_text=mark,
             next_attempt_at=timezone.now(),
         )
     )
 
     charge = keep(
         DemoCharge.objects.create(
-            reference=f"demo-{token}-{uuid.uuid4().hex[:8]}",
+            reference=f"demo-{mark}-{uuid.uuid4().hex[:8]}",
             idempotency_key=uuid.uuid4(),
             amount_cents=1500,
-            description=f"Paiement {token}",
+            description=f"Paiement {mark}",
             return_url=f"https://{world.host}/retour",
         )
     )
@@ -327,7 +325,7 @@ def _rows(world: World, *, cases_before: int) -> None:
         Payment.objects.create(
             case=case,
             amount=Decimal("15.00"),
-            reason=f"Redevance {token}",
+            reason=f"Redevance {mark}",
             status=Payment.Status.PAID,
             provider="demo",
             provider_reference=charge.reference,
@@ -335,25 +333,25 @@ def _rows(world: World, *, cases_before: int) -> None:
             paid_at=timezone.now(),
         )
     )
-    keep(Refund.objects.create(payment=payment, amount=Decimal("1.00"), reason=token, agent=head))
+    keep(Refund.objects.create(payment=payment, amount=Decimal("1.00"), reason=mark, agent=head))
     due = keep(
         AmountDue.objects.create(
-            case=case, due_key="supplement", amount=Decimal("5.00"), reason=f"Supplément {token}"
+            case=case, due_key="supplement", amount=Decimal("5.00"), reason=f"Supplément {mark}"
         )
     )
     world.amount_due_token = amount_due_token(due)
     keep(PaymentReminder.objects.create(case=case))
-    keep(ReceiptTemplate.objects.create(body=f"Reçu {token}"))
+    keep(ReceiptTemplate.objects.create(body=f"Reçu {mark}"))
     finance = world.user("finance_agent")
     coda = keep(
-        CodaImport.objects.create(filename=f"{token}.cod", sha256="0" * 64, imported_by=finance)
+        CodaImport.objects.create(filename=f"{mark}.cod", sha256="0" * 64, imported_by=finance)
     )
     keep(
         BankCredit.objects.create(
             coda_import=coda,
-            line_key=f"{token}-1",
+            line_key=f"{mark}-1",
             amount=Decimal("7.00"),
-            communication=f"Virement {token}",
+            communication=f"Virement {mark}",
             status=BankCredit.Status.TO_MATCH,
         )
     )
@@ -361,7 +359,7 @@ def _rows(world: World, *, cases_before: int) -> None:
         municipality_config_update(
             actor=None,
             municipality_id=world.municipality.pk,
-            values={"email_from": f"{token}@x.example"},
+            values={"email_from": f"{mark}@x.example"},
         )
     )
 
