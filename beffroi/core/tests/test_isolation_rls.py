@@ -12,10 +12,11 @@ inside the test's transaction, and reads B's rows back as the superuser.
 from __future__ import annotations
 
 import uuid
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, ExitStack
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import override_settings
 
@@ -35,7 +36,11 @@ pytestmark = pytest.mark.skipif(
 APP_ROLE = f"beffroi_test_iso_{uuid.uuid4().hex[:12]}"
 
 
-@override_settings(BEFFROI_RLS=True, BEFFROI_TENANCY_APP_SCOPING=False)
+# Only while the checks run: the fixture is built by the application's
+# services, which scope their reads (``get_or_create`` by a slug...).
+RLS_ALONE = override_settings(BEFFROI_RLS=True, BEFFROI_TENANCY_APP_SCOPING=False)
+
+
 class RowLevelSecurityIsolationTests(IsolationTestCase):
     # A write the policies refuse is what they are for.
     refusals_allowed = True
@@ -52,13 +57,22 @@ class RowLevelSecurityIsolationTests(IsolationTestCase):
         app_role_drop(APP_ROLE)
 
     def acting(self) -> AbstractContextManager[Any]:
-        return acting_as(APP_ROLE)
+        """Row-level security on, the application's scoping off, as the role."""
+        stack = ExitStack()
+        stack.enter_context(RLS_ALONE)
+        stack.enter_context(acting_as(APP_ROLE))
+        return stack
 
-    def test_the_application_scoping_is_off(self) -> None:
-        from django.conf import settings
-
-        assert settings.BEFFROI_TENANCY_APP_SCOPING is False
-        assert settings.BEFFROI_RLS is True
+    def test_the_checks_run_without_the_application_scoping_as_a_role_bound_by_rls(
+        self,
+    ) -> None:
+        with self.acting(), connection.cursor() as cursor:
+            assert settings.BEFFROI_TENANCY_APP_SCOPING is False
+            assert settings.BEFFROI_RLS is True
+            cursor.execute(
+                "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user"
+            )
+            assert cursor.fetchone() == (False, False)
 
     def test_row_level_security_alone_hides_every_row_of_b_in_as_scope(self) -> None:
         # Every tenant model, those with an unscoped manager included.
