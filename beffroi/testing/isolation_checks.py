@@ -33,6 +33,7 @@ from beffroi.testing.isolation import (
     path_of,
     routes,
     routes_with_parameters,
+    routes_without_parameters,
     snapshot,
     world_build,
     world_rows_complete,
@@ -227,6 +228,18 @@ class IsolationTestCase(TestCase):
                 continue  # check_every_url_with_parameters_is_filled names these
             self._probe(route, path, clients, markers, before)
 
+    def check_lists_and_searches(self) -> None:
+        """Every URL without parameters, as every persona of A, searching for
+        B's mark (``?q=``): no row of B is listed."""
+        # The mark itself is echoed by search boxes: B's longer texts stay.
+        markers = self.b.markers() - self.a.markers() - {self.b.mark}
+        before = snapshot(self.b)
+        clients = logged_in_clients(self.a)
+        for route in routes_without_parameters():
+            self._probe(
+                route, path_of(route, {}), clients, markers, before, query={"q": self.b.mark}
+            )
+
     def _probe(
         self,
         route: Route,
@@ -234,14 +247,18 @@ class IsolationTestCase(TestCase):
         clients: dict[str, Client],
         markers: set[str],
         before: dict[str, list[tuple[Any, ...]]],
+        query: dict[str, str] | None = None,
     ) -> None:
+        methods = (
+            [("get", query)] if query else [("get", {"post": "yes"}), ("post", {"post": "yes"})]
+        )
         try:
             with transaction.atomic():
                 with self.acting():
                     for persona, client in clients.items():
-                        for method in ("get", "post"):
+                        for method, data in methods:
                             with self.subTest(route=route.route, persona=persona, method=method):
-                                self._request(client, method, path, markers - {path})
+                                self._request(client, method, path, data, markers - {path})
                 with self.subTest(route=route.route, check="rows of B unchanged"):
                     after = snapshot(self.b)
                     changed = [label for label in before if before[label] != after[label]]
@@ -250,10 +267,12 @@ class IsolationTestCase(TestCase):
         except Undo:
             pass
 
-    def _request(self, client: Client, method: str, path: str, markers: set[str]) -> None:
+    def _request(
+        self, client: Client, method: str, path: str, data: dict[str, str], markers: set[str]
+    ) -> None:
         try:
             with transaction.atomic():
-                response = getattr(client, method)(path, {"post": "yes"})
+                response = getattr(client, method)(path, data)
         except DatabaseError as error:
             if self.refusals_allowed and "row-level security" in str(error):
                 return

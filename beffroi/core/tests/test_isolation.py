@@ -32,6 +32,9 @@ class IsolationTests(IsolationTestCase):
     def test_no_persona_of_a_reads_or_changes_bs_objects_through_any_url(self) -> None:
         self.check_urls()
 
+    def test_no_list_or_search_shows_a_persona_of_a_any_row_of_b(self) -> None:
+        self.check_lists_and_searches()
+
     def test_as_tracking_code_is_unknown_on_bs_portal(self) -> None:
         self.check_tracking_code_is_unknown_on_the_others_portal()
 

@@ -84,6 +84,9 @@ class RowLevelSecurityIsolationTests(IsolationTestCase):
     def test_row_level_security_alone_keeps_every_url_from_bs_objects(self) -> None:
         self.check_urls()
 
+    def test_row_level_security_alone_keeps_every_list_and_search_from_bs_rows(self) -> None:
+        self.check_lists_and_searches()
+
     def test_row_level_security_alone_keeps_as_tracking_code_from_bs_portal(self) -> None:
         self.check_tracking_code_is_unknown_on_the_others_portal()
 
