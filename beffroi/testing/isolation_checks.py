@@ -20,6 +20,8 @@ from beffroi.cases.models import Case
 from beffroi.core.tenancy import municipality_scope
 from beffroi.documents.models import IssuedDocument, StoredFile
 from beffroi.documents.services import file_read
+from beffroi.municipality.models import Membership, Service
+from beffroi.municipality.services import membership_grant
 from beffroi.payments.models import Payment
 from beffroi.testing.isolation import (
     NOT_MUNICIPAL,
@@ -142,6 +144,15 @@ class IsolationTestCase(TestCase):
         cls.a = world_build(slug="alpha", host=A_HOST, mark="isoa")
         # One case more: B's case has a reference A has not.
         cls.b = world_build(slug="beta", host=B_HOST, mark="isob", cases_before=1)
+        # A's agent holds a seat in B too (a shared clerk of two communes):
+        # on A's host, still nothing of B.
+        with municipality_scope(cls.b.municipality.pk):
+            membership_grant(
+                actor=None,
+                user=cls.a.user("agent"),
+                service=Service.objects.get(code="population"),
+                role=Membership.Role.AGENT,
+            )
         journal_seal()  # each municipality's chain and batch
         world_rows_complete(cls.a)
         world_rows_complete(cls.b)
