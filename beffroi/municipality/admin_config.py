@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -92,6 +93,10 @@ class MunicipalityConfigAdmin(admin.ModelAdmin[MunicipalityConfig]):
             },
         ),
     ]
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[MunicipalityConfig]:
+        # The cooperative's page: every municipality's settings, whichever host.
+        return MunicipalityConfig.all_municipalities.all()
 
     # Keys are the cooperative's: superusers only, whatever permissions say.
     def has_module_permission(self, request: HttpRequest) -> bool:

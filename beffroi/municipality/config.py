@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from beffroi.core.secrets import EncryptedTextField
+from beffroi.core.tenancy import MunicipalManager
 
 # The providers the payments app registers (payments.registry.provider_register
 # fills it): this app sits below payments and cannot import it.
@@ -164,6 +165,12 @@ class MunicipalityConfig(models.Model):
         _lazy("cachet : fichier du certificat (PKCS#11)"), max_length=500, blank=True
     )
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Scoped like every municipal model: a query that forgets to name its
+    # municipality never reads another's keys (core/tests/test_isolation.py).
+    objects = MunicipalManager["MunicipalityConfig"]()
+    # The cooperative's view (its admin, the rotation of every key).
+    all_municipalities = models.Manager["MunicipalityConfig"]()
 
     class Meta:
         verbose_name = _lazy("paramètres de la commune")

@@ -92,7 +92,9 @@ def _config_update(
     *, actor: AnyActor, municipality_id: int, values: dict[str, Any]
 ) -> MunicipalityConfig:
     Municipality.objects.select_for_update().get(pk=municipality_id)
-    config, created = MunicipalityConfig.objects.get_or_create(municipality_id=municipality_id)
+    config, created = MunicipalityConfig.all_municipalities.get_or_create(
+        municipality_id=municipality_id
+    )
     changed = sorted(name for name, value in values.items() if getattr(config, name) != value)
     if not changed and not created:
         return config
@@ -118,7 +120,7 @@ def _config_update(
 def municipality_config_secrets_rotate(*, actor: AnyActor) -> int:
     """Encrypt every municipality's secrets again under the first of
     BEFFROI_SECRETS_KEYS (read with any of them), so an old key can go."""
-    rows = list(MunicipalityConfig.objects.select_for_update().order_by("pk"))
+    rows = list(MunicipalityConfig.all_municipalities.select_for_update().order_by("pk"))
     for config in rows:
         # Read decrypted with any key, written encrypted with the first one.
         config.save(update_fields=list(SECRET_FIELDS))
