@@ -35,7 +35,9 @@ from beffroi.agenda.models import AgendaEvent, DirectoryEntry, DirectoryImage
 from beffroi.audit.models import AccessLog
 from beffroi.cases.models import Attachment, Case, CaseTimer, Message, Note, Opinion
 from beffroi.cases.services import draft_start
+from beffroi.catalogue.loader import SHIPPED_DIR, load_yaml
 from beffroi.catalogue.models import Category, Procedure
+from beffroi.catalogue.services import TemplateOverrides, template_adopt, template_publish
 from beffroi.college.models import CollegeItem, CollegeMeeting
 from beffroi.core import rls
 from beffroi.core.tenancy import municipality_scope
@@ -219,8 +221,24 @@ def _rows(world: World, *, cases_before: int) -> None:
     keep(case.procedure.current_version)
     keep(case.events.first())
     keep(draft_start(actor=citizen, procedure=case.procedure))
-    keep(Category.objects.create(slug=f"categorie-{mark}", name=f"Catégorie {mark}"))
+    category = keep(Category.objects.create(slug=f"categorie-{mark}", name=f"Catégorie {mark}"))
     own_service = keep(Service.objects.create(code=f"service-{mark}", name=f"Service {mark}"))
+    # A template of the cooperative's (installation-wide: its slug is no
+    # mark of this municipality's) that this municipality adopted.
+    slug = f"modele-{world.municipality.slug}"
+    pin = load_yaml(SHIPPED_DIR / "procedures" / "nouveau-code-pin.yaml")
+    template = template_publish(actor=None, data={**pin, "slug": slug}, source=f"{slug}.yaml")
+    keep(
+        template_adopt(
+            actor=None,
+            template=template.template,
+            category=category,
+            service=Service.objects.get(code="population"),
+            slug=slug,
+            overrides=TemplateOverrides(fee_label=f"Redevance {mark}"),
+        )
+    )
+    world.only_slugs["template"] = slug
     world.only_slugs["service"] = own_service.code
     world.only_slugs["category"] = f"categorie-{mark}"
     keep(Procedure.objects.get(pk=case.procedure_id))
@@ -472,6 +490,9 @@ RULES: list[tuple[str, str, Filler]] = [
     (r"/fichiers/<int:attachment_id>/", "attachment_id", lambda w, m: w.row("cases.attachment").pk),
     (r"/documents/<str:code>/", "code", lambda w, m: w.verification_code),
     (r"^backoffice/avis/<int:pk>/", "pk", lambda w, m: w.row("cases.opinion").pk),
+    (r"^backoffice/zone/avis/", "commune_id", lambda w, m: w.municipality.pk),
+    (r"^backoffice/zone/avis/", "pk", lambda w, m: w.row("cases.opinion").pk),
+    (r"^backoffice/commune/modeles/", "slug", lambda w, m: w.only_slugs["template"]),
     (r"^backoffice/personnes/<int:pk>/", "pk", lambda w, m: w.user("citizen").pk),
     (
         r"^backoffice/organisations/<int:pk>/",
@@ -501,6 +522,8 @@ RULES: list[tuple[str, str, Filler]] = [
         "object_id",
         lambda w, m: _admin_object(w, m),
     ),
+    # The cooperative's partner zones: installation-wide, superusers only.
+    (r"^admin/municipality/partnerzone/<int:pk>/", "pk", lambda w, m: _installation_wide(m)),
     # Not an identifier: the admin's index of an app, its catch-all, the
     # cooperative's exports (superusers only: a name that is B's own).
     (r"^admin/\(\?P<app_label>", "app_label", lambda w, m: "mail"),
@@ -561,6 +584,10 @@ NOT_MUNICIPAL: dict[str, str] = {
     "account_confirm_email": "an e-mail address's signed confirmation key (accounts are installation-wide)",
     "account_reset_password_from_key": "a password reset's signed key (accounts are installation-wide)",
 }
+
+
+def _installation_wide(match: re.Match[str]) -> Any:
+    raise NotMunicipal(match.group(0))
 
 
 def _admin_object(world: World, match: re.Match[str]) -> Any:
