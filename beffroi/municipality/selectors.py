@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db.models import Exists, OuterRef, QuerySet
 
 from beffroi.core.revisions import MUNICIPALITY, revisions_current
 from beffroi.core.tenancy import (
@@ -191,6 +192,25 @@ def active_municipality_ids() -> tuple[int, ...]:
     """The municipalities background work runs for (a suspended one's waits)."""
     directory = municipality_directory()
     return tuple(pk for pk in directory.ids if pk not in directory.suspended)
+
+
+def municipalities_having(rows: QuerySet[Any]) -> list[int]:
+    """The active municipalities some of ``rows`` (read through a model's
+    ``all_municipalities``) belong to, in one query: a periodic job's
+    ``pending`` (core/periodic.py).
+
+    One ``EXISTS`` per municipality, each filtered on its id: the indexes that
+    lead with the municipality (due timers, e-mails to send) answer each in a
+    probe, where a ``DISTINCT`` over every municipality's rows would read them
+    all. Outside any scope, so on PostgreSQL it sees across municipalities only
+    for a role that row-level security lets (``core.periodic`` checks).
+    """
+    return list(
+        Municipality.objects.filter(pk__in=active_municipality_ids())
+        .filter(Exists(rows.filter(municipality_id=OuterRef("pk"))))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def municipality_site_url() -> str:
