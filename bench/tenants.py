@@ -7,11 +7,15 @@ On PostgreSQL, as the cooperative runs it:
   installation, over the same with that municipality alone (the smaller of
   the two ratios; target >= 0.9). ``tenants_catalogue_ratio`` and
   ``tenants_submit_ratio`` are each one's. Both installations are served at
-  once by uWSGI as in production, measured in interleaved rounds (median of
-  each), so the machine's noise hits both alike.
+  once by uWSGI as in production, measured in interleaved rounds (median of the
+  ratios), so the machine's noise hits both alike.
 - ``worker_idle_cpu_pct``: the CPU the worker (``manage.py beffroi_worker``,
   scheduler included) takes with 300 municipalities and nothing to do, in %
   of one core (target < 2).
+- ``worker_idle_cpu_app_role_pct``: the same with the worker connected as
+  production's application role (no ``BYPASSRLS``, docs/operations.md):
+  row-level security hides every municipality's rows from its ``pending``
+  queries, so each periodic run goes to all 300 (core/periodic.py).
 - ``migrate_noop_s`` / ``migrate_noop_1_s``: ``manage.py migrate`` with
   nothing to apply, with 300 municipalities and with one (target < 10 s).
 
@@ -50,8 +54,13 @@ TENANTS = int(os.environ.get("BENCH_TENANTS", "300"))
 # How many municipalities get the whole shipped catalogue (the measured one first).
 FULL_CATALOGUES = 5
 MEASURED_HOST = "127.0.0.1"  # what the load generators send (with the port)
-ROUNDS = 3
+# Many short rounds: the machine's load, shared with others, changes less
+# within one round than between two.
+CATALOGUE_ROUNDS, CATALOGUE_SECONDS = 12, 2
+SUBMIT_ROUNDS, SUBMIT_SECONDS = 8, 5
+MIGRATE_RUNS = 3
 WORKER_SECONDS = float(os.environ.get("BENCH_WORKER_SECONDS", "45"))
+WARM_UP_TICKS = 15  # seconds: the scheduler's tick (SCHEDULER_TICK_SECONDS)
 # Each installation its own shared cache, as two installations would have,
 # emptied first: the same municipality ids in another run's database must
 # not find that run's pages.
@@ -135,34 +144,37 @@ def _migrate_noop_s(env: dict[str, str]) -> float:
 
 
 def _throughput(many: dict[str, str], one: dict[str, str]) -> tuple[float, float]:
-    """(catalogue ratio, submissions ratio), 300 over 1."""
+    """(catalogue ratio, submissions ratio), 300 over 1: the median of the
+    rounds' ratios, each round measuring both one after the other (in an
+    order that alternates), so a change of the machine's load between rounds
+    hits both sides of a ratio alike."""
+    from beffroi.documents.sniff import sample_pdf
+
     rates: dict[str, dict[str, list[float]]] = {
         label: {"catalogue": [], "submit": []} for label in ("many", "one")
     }
-    from beffroi.documents.sniff import sample_pdf
-
     with production_server(env=many) as many_port, production_server(env=one) as one_port:
         ports = {"many": many_port, "one": one_port}
         for port in ports.values():
             assert _one_submission(port, sample_pdf("essai")), "a submission failed"
             requests_per_second(port, "/", seconds=2)  # warm every worker's caches
-        for turn in range(ROUNDS):
-            # The order changes each round: neither always comes after the other.
-            order = ("many", "one") if turn % 2 == 0 else ("one", "many")
-            for label in order:
-                rates[label]["catalogue"].append(requests_per_second(ports[label], "/", seconds=4))
-            for label in order:
-                rates[label]["submit"].append(_submissions_per_second(ports[label], seconds=10))
-    say(f"  rounds: {rates}")
-    medians = {
-        label: {kind: statistics.median(values) for kind, values in kinds.items()}
-        for label, kinds in rates.items()
+        for turn in range(CATALOGUE_ROUNDS):
+            for label in ("many", "one") if turn % 2 == 0 else ("one", "many"):
+                rates[label]["catalogue"].append(
+                    requests_per_second(ports[label], "/", seconds=CATALOGUE_SECONDS)
+                )
+        for turn in range(SUBMIT_ROUNDS):
+            for label in ("many", "one") if turn % 2 == 0 else ("one", "many"):
+                rates[label]["submit"].append(
+                    _submissions_per_second(ports[label], seconds=SUBMIT_SECONDS)
+                )
+    say(f"  rounds (req/s, submissions/s): {rates}")
+    ratios = {
+        kind: [m / o for m, o in zip(rates["many"][kind], rates["one"][kind], strict=True)]
+        for kind in ("catalogue", "submit")
     }
-    say(f"  medians: {medians}")
-    return (
-        medians["many"]["catalogue"] / medians["one"]["catalogue"],
-        medians["many"]["submit"] / medians["one"]["submit"],
-    )
+    say(f"  ratios by round: {ratios}")
+    return statistics.median(ratios["catalogue"]), statistics.median(ratios["submit"])
 
 
 def _work_left() -> dict[str, int]:
@@ -191,7 +203,29 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _worker_idle_cpu_pct(env: dict[str, str]) -> float:
+def _app_role_create(database_url: str) -> tuple[str, str]:
+    """A role as production's application role (neither superuser nor
+    ``BYPASSRLS``), granted its rights by ``migrate``; (its name, its URL)."""
+    import psycopg
+
+    role = f"beffroi_bench_app_{os.getpid()}"
+    admin = PG_ADMIN_URL.replace("postgres://", "postgresql://")
+    with psycopg.connect(admin, autocommit=True) as c:
+        c.execute(f'CREATE ROLE "{role}" LOGIN NOSUPERUSER NOBYPASSRLS')
+    _manage("migrate", "--noinput", env={"DATABASE_URL": database_url, "DATABASE_APP_ROLE": role})
+    scheme, rest = database_url.split("://", 1)
+    return role, f"{scheme}://{role}@{rest.split('@', 1)[1]}"
+
+
+def _role_drop(role: str) -> None:
+    import psycopg
+
+    admin = PG_ADMIN_URL.replace("postgres://", "postgresql://")
+    with psycopg.connect(admin, autocommit=True) as c:
+        c.execute(f'DROP ROLE IF EXISTS "{role}"')
+
+
+def _worker_idle_cpu_pct(env: dict[str, str], *, backlog: bool = True) -> float:
     from django_tasks_db.models import DBTaskResult
 
     from beffroi.core.models import PeriodicJobState
@@ -207,7 +241,8 @@ def _worker_idle_cpu_pct(env: dict[str, str]) -> float:
     try:
         # First the backlog (the administrators' e-mails, the journal, the
         # submissions' e-mails), and every periodic job's first run.
-        deadline = time.monotonic() + 600
+        deadline = time.monotonic() + (600 if backlog else 0)
+        time.sleep(0 if backlog else 2 * WARM_UP_TICKS)
         while time.monotonic() < deadline:
             time.sleep(3)
             left = _work_left()
@@ -215,8 +250,9 @@ def _worker_idle_cpu_pct(env: dict[str, str]) -> float:
             if started and not any(left.values()):
                 break
         else:
-            raise RuntimeError(f"the worker did not finish its backlog: {left}")
-        say(f"  worker: backlog done after {time.monotonic() - deadline + 600:.0f} s")
+            if backlog:
+                raise RuntimeError(f"the worker did not finish its backlog: {left}")
+        say(f"  worker: {_work_left()} left to do; measuring")
         jobs_before = DBTaskResult.objects.count()
         cpu_before, wall_before = _cpu_seconds(worker.pid), time.monotonic()
         time.sleep(WORKER_SECONDS)
@@ -241,7 +277,7 @@ def main() -> None:
     os.environ["CACHE_URL"] = CACHE_MANY
     _caches_empty()
     many_url = os.environ["DATABASE_URL"]
-    one_url = ""
+    one_url = role = ""
     try:
         django_ready(static=True)
         started = time.monotonic()
@@ -259,24 +295,31 @@ def main() -> None:
         one = {"DATABASE_URL": one_url, "CACHE_URL": CACHE_ONE}
 
         migrate_many, migrate_one = [], []
-        for _ in range(ROUNDS):
+        for _ in range(MIGRATE_RUNS):
             migrate_many.append(_migrate_noop_s(many))
             migrate_one.append(_migrate_noop_s(one))
         say(f"  migrate with nothing to apply: {migrate_many} (300), {migrate_one} (1)")
 
         catalogue_ratio, submit_ratio = _throughput(many, one)
         idle = _worker_idle_cpu_pct(many)
+        # As docs/operations.md runs it on PostgreSQL: the application's role,
+        # which row-level security holds to each municipality's rows.
+        role, app_url = _app_role_create(many_url)
+        idle_app_role = _worker_idle_cpu_pct({"DATABASE_URL": app_url}, backlog=False)
 
         figure("tenants_overhead_ratio", min(catalogue_ratio, submit_ratio), "ratio")
         figure("tenants_catalogue_ratio", catalogue_ratio, "ratio")
         figure("tenants_submit_ratio", submit_ratio, "ratio")
         figure("worker_idle_cpu_pct", idle, "% of one core")
+        figure("worker_idle_cpu_app_role_pct", idle_app_role, "% of one core")
         figure("migrate_noop_s", statistics.median(migrate_many), "s")
         figure("migrate_noop_1_s", statistics.median(migrate_one), "s")
     finally:
         if one_url:
             _database_drop(one_url)
         drop_installation(folder)
+        if role:
+            _role_drop(role)
 
 
 if __name__ == "__main__":
