@@ -149,16 +149,17 @@ def drop_installation(folder: Path) -> None:
 
 
 @contextlib.contextmanager
-def production_server(*, workers: int = 4) -> Iterator[int]:
+def production_server(*, workers: int = 4, env: dict[str, str] | None = None) -> Iterator[int]:
     """uWSGI as in production (deploy/uwsgi.ini, behind a proxy), on a free port.
 
     Its processes take turns accepting connections, and each closes the
     connection after its response, as the city's reverse proxy expects.
+    ``env`` overrides some of this process's environment (another database).
     """
     with (
         tempfile.TemporaryDirectory(prefix="beffroi-uwsgi-") as folder,
         start_production_server(
-            env=os.environ.copy(), processes=workers, log=Path(folder) / "uwsgi.log"
+            env={**os.environ, **(env or {})}, processes=workers, log=Path(folder) / "uwsgi.log"
         ) as (port, _),
     ):
         yield port

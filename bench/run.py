@@ -35,6 +35,7 @@ BENCHMARKS = [
     "mail_routing",
     "journal",
     "payments",
+    "tenants",
 ]
 FIGURE = re.compile(r"^(?P<name>[a-z0-9_]+): (?P<value>-?[\d.]+) (?P<unit>.+)$")
 

@@ -171,6 +171,19 @@ def _roots_publish(store: RootStore, municipality_id: int | None) -> None:
     head.save(update_fields=["published_batch_id"])
 
 
+def municipalities_with_unsealed_events() -> list[int | None]:
+    """The sealer's ``pending``: the chains with events to seal or batches to
+    publish, in one query (the unsealed events' index is emptied at each seal)."""
+    unsealed = AuditEvent.all_municipalities.unsealed().order_by().values_list("municipality_id")
+    unpublished = (
+        JournalChain.objects.filter(published_batch_id__lt=F("last_batch_id"))
+        .order_by()
+        .values_list("municipality_id")
+    )
+    # UNION removes duplicates: one row per chain.
+    return [municipality_id for (municipality_id,) in unsealed.union(unpublished)]
+
+
 def journal_seal(*, store: RootStore | None = None) -> list[JournalBatch]:
     """Seal every event committed since the last seal, chain by chain, and
     write the new batches' roots to the store outside the database."""

@@ -45,6 +45,7 @@ from beffroi.municipality.selectors import (
     ZoneCommune,
     advises_for_zone,
     is_member,
+    municipalities_having,
     zone_communes_of,
     zone_link_of_service,
 )
@@ -248,13 +249,26 @@ def opinion_give(
 # --- Reminders ------------------------------------------------------------------------------
 
 
+def _start_of_today() -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time.min))
+
+
+def _to_remind(opinions: QuerySet[Opinion]) -> QuerySet[Opinion]:
+    """Those of ``opinions`` late, on an open case, not reminded today."""
+    return opinions.filter(
+        given_at__isnull=True, due_date__lt=timezone.localdate(), case__closed_at__isnull=True
+    ).exclude(reminded_at__gte=_start_of_today())
+
+
+def municipalities_with_late_opinions() -> list[int]:
+    """The reminders job's ``pending``: one probe of the pending-opinions index per municipality."""
+    return municipalities_having(_to_remind(Opinion.all_municipalities.all()))
+
+
 def opinions_overdue_remind() -> int:
     """Remind, once a day, each service whose opinion is late."""
-    today = timezone.localdate()
-    start_of_day = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
-    late = Opinion.objects.filter(
-        given_at__isnull=True, due_date__lt=today, case__closed_at__isnull=True
-    ).exclude(reminded_at__gte=start_of_day)
+    start_of_day = _start_of_today()
+    late = _to_remind(Opinion.objects.all())
     reminded = 0
     for opinion in late.select_related("case", "case__procedure", "service"):
         with transaction.atomic():

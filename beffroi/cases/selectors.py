@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from beffroi.accounts.actors import Actor
 from beffroi.audit.services import access_record
 from beffroi.cases.codes import is_tracking_code, normalise_tracking_code
-from beffroi.cases.models import Attachment, Case, CaseEvent, Draft
+from beffroi.cases.models import Attachment, Case, CaseEvent, CaseTimer, Draft
 from beffroi.core.text import fold
-from beffroi.municipality.selectors import seats_of
+from beffroi.municipality.selectors import municipalities_having, seats_of
 from beffroi.notifications.models import OutgoingEmail
 
 # --- Who may see what ---------------------------------------------------------------------
@@ -361,3 +361,18 @@ def case_history(case: Case, *, for_citizen: bool) -> list[HistoryRow]:
             )
         rows.sort(key=lambda row: row.at)
     return rows
+
+
+# --- Timers --------------------------------------------------------------------------------
+
+
+def due_timers(timers: QuerySet[CaseTimer]) -> QuerySet[CaseTimer]:
+    """Those of ``timers`` whose time has come and that neither fired nor were cancelled."""
+    return timers.filter(
+        fired_at__isnull=True, cancelled_at__isnull=True, due_at__lte=timezone.now()
+    )
+
+
+def municipalities_with_due_timers() -> list[int]:
+    """The timers job's ``pending``: one probe of the due-timers index per municipality."""
+    return municipalities_having(due_timers(CaseTimer.all_municipalities.all()))

@@ -29,7 +29,7 @@ from beffroi.cases.notify import (
     notify_owner_of_failed_check,
     notify_service,
 )
-from beffroi.cases.selectors import draft_file_ids, get_draft_for
+from beffroi.cases.selectors import draft_file_ids, due_timers, get_draft_for
 from beffroi.cases.workflow import (
     TransitionRefused,
     actor_roles,
@@ -787,9 +787,5 @@ def case_timer_fire(*, timer_id: int) -> bool:
 
 def case_timers_due(*, limit: int = 500) -> list[int]:
     return list(
-        CaseTimer.objects.filter(
-            fired_at__isnull=True, cancelled_at__isnull=True, due_at__lte=timezone.now()
-        )
-        .order_by("due_at")
-        .values_list("pk", flat=True)[:limit]
+        due_timers(CaseTimer.objects.all()).order_by("due_at").values_list("pk", flat=True)[:limit]
     )

@@ -4,7 +4,8 @@ from datetime import timedelta
 
 from django_tasks import task
 
-from beffroi.cases.opinions import opinions_overdue_remind
+from beffroi.cases.opinions import municipalities_with_late_opinions, opinions_overdue_remind
+from beffroi.cases.selectors import municipalities_with_due_timers
 from beffroi.cases.services import case_timer_fire, case_timers_due
 from beffroi.core.jobs import municipal
 from beffroi.core.periodic import periodic
@@ -12,7 +13,7 @@ from beffroi.core.periodic import periodic
 
 # Every 30 seconds, with the scheduler's 15-second tick: a timer fires within
 # a minute of its due time.
-@periodic(every=timedelta(seconds=30))
+@periodic(every=timedelta(seconds=30), pending=municipalities_with_due_timers)
 @task()
 @municipal
 def fire_due_timers() -> None:
@@ -20,7 +21,7 @@ def fire_due_timers() -> None:
         case_timer_fire(timer_id=timer_id)
 
 
-@periodic(every=timedelta(hours=1))
+@periodic(every=timedelta(hours=1), pending=municipalities_with_late_opinions)
 @task()
 @municipal
 def remind_overdue_opinions() -> None:

@@ -18,6 +18,13 @@ query; without it, every municipality), each in its scope, queued in an order
 that turns with every period so no municipality always waits behind the
 others, and all of them taken by the same pool of workers. A municipality
 with nothing to do costs nothing but its share of the ``pending`` query.
+
+``pending`` runs outside any municipality's scope, through the models'
+``all_municipalities``. On PostgreSQL, row-level security shows such a query
+no municipal row unless the worker's role bypasses it (superuser,
+``BYPASSRLS``): there ``pending`` would answer "nobody" and the work would
+never run, so the scheduler asks it only where it can see every
+municipality's rows, and fans every run out to all of them otherwise.
 """
 
 from __future__ import annotations
@@ -28,11 +35,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django_tasks.base import Task
 
 from beffroi.core.models import PeriodicJobState
+from beffroi.core.rls import current_role, rls_applies
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +58,8 @@ class PeriodicJob:
 
 _REGISTRY: dict[str, PeriodicJob] = {}
 _MUNICIPALITIES: list[Callable[[], Sequence[int]]] = []
+# Whether ``pending`` sees every municipality's rows (the role does not change in a process).
+_PENDING_SEES_ALL: list[bool] = []
 
 
 def periodic(
@@ -67,6 +78,16 @@ def municipalities_register(function: Callable[[], Sequence[int]]) -> None:
     _MUNICIPALITIES[:] = [function]
 
 
+def municipalities_among(rows: QuerySet[Any]) -> list[int | None]:
+    """The municipalities some of ``rows`` (read through a model's
+    ``all_municipalities``) belong to, in one ``DISTINCT`` query: a ``pending``
+    for rows an index finds without their municipality (the journal's
+    unsealed events, open payments). Where the index leads with the
+    municipality, ``municipality.selectors.municipalities_having`` probes it
+    once per municipality instead."""
+    return list(rows.order_by().values_list("municipality_id", flat=True).distinct())
+
+
 def registered_jobs() -> list[PeriodicJob]:
     return sorted(_REGISTRY.values(), key=lambda job: job.name)
 
@@ -80,6 +101,25 @@ def fan_out_order(municipality_ids: Iterable[int], *, job: PeriodicJob, now: dat
     return ordered[turn:] + ordered[:turn]
 
 
+def pending_sees_every_municipality() -> bool:
+    """Whether a query outside any scope sees every municipality's rows: always
+    without row-level security, on PostgreSQL only for a role that bypasses it.
+    Asked once per process."""
+    if not _PENDING_SEES_ALL:
+        sees_all = True
+        if rls_applies(connection):
+            role = current_role(connection)
+            sees_all = role.superuser or role.bypassrls
+            if not sees_all:
+                logger.warning(
+                    "Row-level security hides municipal rows from the scheduler's role %s: "
+                    "periodic jobs run for every municipality, with work or not.",
+                    role.name,
+                )
+        _PENDING_SEES_ALL.append(sees_all)
+    return _PENDING_SEES_ALL[0]
+
+
 def _enqueue_run(job: PeriodicJob, now: datetime) -> int:
     municipalities = list(_MUNICIPALITIES[0]()) if _MUNICIPALITIES else []
     if len(municipalities) <= 1:
@@ -89,7 +129,7 @@ def _enqueue_run(job: PeriodicJob, now: datetime) -> int:
     known = set(municipalities)
     candidates = (
         municipalities
-        if job.pending is None
+        if job.pending is None or not pending_sees_every_municipality()
         else [m for m in job.pending() if m is not None and m in known]
     )
     order = fan_out_order(candidates, job=job, now=now)

@@ -10,6 +10,7 @@ from django.conf import settings
 from imap_tools import AND, BaseMailBox, MailBox, MailBoxUnencrypted, MailMessageFlags
 
 from beffroi.mail.intake import email_register
+from beffroi.municipality.selectors import active_municipality_ids
 
 logger = logging.getLogger(__name__)
 
@@ -19,6 +20,15 @@ class PollReport:
     registered: list[str] = field(default_factory=list)
     already: int = 0
     failed: int = 0
+
+
+def municipalities_with_mailbox() -> list[int]:
+    """The mailbox job's ``pending``, without a query: every active
+    municipality when the installation has a mailbox (``MAIL_IMAP_HOST``),
+    none otherwise."""
+    if not settings.MAIL_IMAP_HOST:
+        return []
+    return list(active_municipality_ids())
 
 
 def _mailbox(host: str, port: int, ssl: bool) -> BaseMailBox:

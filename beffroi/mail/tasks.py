@@ -16,8 +16,12 @@ from django_tasks import task
 
 from beffroi.core.jobs import enqueue_on_commit, municipal
 from beffroi.core.periodic import periodic
-from beffroi.mail.imap import mailbox_poll
-from beffroi.mail.services import mail_ocr_process, mail_reminders_send
+from beffroi.mail.imap import mailbox_poll, municipalities_with_mailbox
+from beffroi.mail.services import (
+    mail_ocr_process,
+    mail_reminders_send,
+    municipalities_with_mail_to_remind,
+)
 from beffroi.mail.signals import ocr_requested
 
 
@@ -33,7 +37,7 @@ def queue_ocr(sender: Any, *, item_id: int, **kwargs: Any) -> None:
     enqueue_on_commit(ocr_mail_item, item_id=item_id)
 
 
-@periodic(every=timedelta(hours=1))
+@periodic(every=timedelta(hours=1), pending=municipalities_with_mail_to_remind)
 @task()
 @municipal
 def send_mail_reminders() -> None:
@@ -41,7 +45,7 @@ def send_mail_reminders() -> None:
     mail_reminders_send()
 
 
-@periodic(every=timedelta(minutes=5))
+@periodic(every=timedelta(minutes=5), pending=municipalities_with_mailbox)
 @task()
 @municipal
 def poll_mailbox() -> None:

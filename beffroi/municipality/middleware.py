@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
 from beffroi.core.tenancy import municipality_scope
-from beffroi.municipality.selectors import municipality_directory, municipality_for_host
+from beffroi.municipality.selectors import host_route
 
 # Answered for the installation, whichever host asks (a load balancer's probe
 # uses the server's address and may come before the database is migrated).
@@ -22,10 +22,11 @@ class MunicipalityMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path_info in INSTALLATION_PATHS:
             return self.get_response(request)
-        municipality_id = municipality_for_host(request.get_host())
-        if municipality_id is None and municipality_directory().ids:
+        route = host_route(request.get_host())
+        municipality_id = route.municipality_id
+        if municipality_id is None and route.installation_has_municipalities:
             return _page(request, "municipality/unknown_host.html", status=404)
-        if municipality_id in municipality_directory().suspended:
+        if route.suspended:
             return _page(request, "municipality/suspended.html", status=503)
         request.municipality_id = municipality_id  # type: ignore[attr-defined]
         with municipality_scope(municipality_id):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -8,6 +9,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db.models import Exists, OuterRef, QuerySet
 
 from beffroi.core.revisions import MUNICIPALITY, revisions_current
 from beffroi.core.tenancy import (
@@ -148,9 +150,12 @@ class Directory:
     by_slug: dict[str, int]
     suspended: frozenset[int]
     ids: tuple[int, ...]
+    read_at: float = 0.0  # time.time() of its reading
 
 
 DIRECTORY_KEY = f"{GLOBAL_CACHE_KEY}municipality-directory"
+# Bumped by every change: the host routes read before it are forgotten.
+DIRECTORY_GENERATION_KEY = f"{GLOBAL_CACHE_KEY}municipality-directory-generation"
 
 
 def municipality_directory() -> Directory:
@@ -169,6 +174,7 @@ def municipality_directory() -> Directory:
             by_slug={slug: pk for pk, slug, _ in rows if slug},
             suspended=frozenset(pk for pk, _, suspended in rows if suspended),
             ids=tuple(pk for pk, _, _ in rows),
+            read_at=time.time(),
         )
         cache.set(DIRECTORY_KEY, directory, timeout=settings.BEFFROI_MUNICIPALITY_DIRECTORY_FRESH_S)
     return directory
@@ -176,13 +182,55 @@ def municipality_directory() -> Directory:
 
 def directory_forget(**_: Any) -> None:
     """A municipality or a host changed (connected to their save and delete)."""
-    caches["fragments"].delete(DIRECTORY_KEY)
+    cache = caches["fragments"]
+    cache.delete(DIRECTORY_KEY)
+    try:
+        cache.incr(DIRECTORY_GENERATION_KEY)
+    except ValueError:  # not set yet, or expired
+        cache.set(DIRECTORY_GENERATION_KEY, 1, timeout=None)
 
 
-def municipality_for_host(host: str) -> int | None:
+@dataclass(frozen=True)
+class HostRoute:
+    """What a request's router needs to know of its host."""
+
+    municipality_id: int | None
+    suspended: bool
+    installation_has_municipalities: bool
+
+
+def host_route(host: str) -> HostRoute:
+    """The directory's answer for one host, kept in this process as long as
+    the directory it was read from, and forgotten with it.
+
+    The per-process cache unpickles what it returns: a few bytes per request
+    here, where the whole directory (every municipality's hosts: some 36 KB
+    for 300) cost about half a millisecond each time.
+    """
+    cache = caches["fragments"]
+    generation = cache.get(DIRECTORY_GENERATION_KEY, 0)
+    key = f"{GLOBAL_CACHE_KEY}host-route:{generation}:{normalise_host(host)}"
+    route: HostRoute | None = cache.get(key)
+    if route is None:
+        directory = municipality_directory()
+        municipality_id = municipality_for_host(host, directory=directory)
+        route = HostRoute(
+            municipality_id=municipality_id,
+            suspended=municipality_id in directory.suspended,
+            installation_has_municipalities=bool(directory.ids),
+        )
+        fresh_for = (
+            directory.read_at + settings.BEFFROI_MUNICIPALITY_DIRECTORY_FRESH_S - time.time()
+        )
+        if fresh_for > 0:
+            cache.set(key, route, timeout=fresh_for)
+    return route
+
+
+def municipality_for_host(host: str, *, directory: Directory | None = None) -> int | None:
     """The municipality a request's host names; the fallback (``MUNICIPALITY_FALLBACK``,
     or the sole municipality of a lone city's installation) for any other host."""
-    directory = municipality_directory()
+    directory = directory or municipality_directory()
     found = directory.by_host.get(normalise_host(host))
     if found is not None:
         return found
@@ -195,6 +243,25 @@ def active_municipality_ids() -> tuple[int, ...]:
     """The municipalities background work runs for (a suspended one's waits)."""
     directory = municipality_directory()
     return tuple(pk for pk in directory.ids if pk not in directory.suspended)
+
+
+def municipalities_having(rows: QuerySet[Any]) -> list[int]:
+    """The active municipalities some of ``rows`` (read through a model's
+    ``all_municipalities``) belong to, in one query: a periodic job's
+    ``pending`` (core/periodic.py).
+
+    One ``EXISTS`` per municipality, each filtered on its id: the indexes that
+    lead with the municipality (due timers, e-mails to send) answer each in a
+    probe, where a ``DISTINCT`` over every municipality's rows would read them
+    all. Outside any scope, so on PostgreSQL it sees across municipalities only
+    for a role that row-level security lets (``core.periodic`` checks).
+    """
+    return list(
+        Municipality.objects.filter(pk__in=active_municipality_ids())
+        .filter(Exists(rows.filter(municipality_id=OuterRef("pk"))))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def municipality_site_url() -> str:

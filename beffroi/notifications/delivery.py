@@ -10,12 +10,16 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from beffroi.municipality.models import Municipality
-from beffroi.municipality.selectors import current_municipality, municipality_config
+from beffroi.municipality.selectors import (
+    current_municipality,
+    municipalities_having,
+    municipality_config,
+)
 from beffroi.notifications.models import OutgoingEmail
 
 logger = logging.getLogger(__name__)
@@ -126,15 +130,23 @@ def email_deliver(*, email_id: int) -> bool:
     return True
 
 
+def _due(emails: QuerySet[OutgoingEmail]) -> QuerySet[OutgoingEmail]:
+    """Those of ``emails`` whose next attempt has come (queued, or stuck sending)."""
+    now = timezone.now()
+    return emails.filter(
+        Q(status=OutgoingEmail.Status.QUEUED, next_attempt_at__lte=now)
+        | Q(status=OutgoingEmail.Status.SENDING, next_attempt_at__lte=now - STALE_SENDING)
+    )
+
+
 def emails_due() -> list[int]:
     """Ids of emails whose next attempt has come (queued, or stuck sending)."""
-    now = timezone.now()
-    return list(
-        OutgoingEmail.objects.filter(
-            Q(status=OutgoingEmail.Status.QUEUED, next_attempt_at__lte=now)
-            | Q(status=OutgoingEmail.Status.SENDING, next_attempt_at__lte=now - STALE_SENDING)
-        ).values_list("pk", flat=True)[:500]
-    )
+    return list(_due(OutgoingEmail.objects.all()).values_list("pk", flat=True)[:500])
+
+
+def municipalities_with_emails_due() -> list[int]:
+    """The retry job's ``pending``: one probe of the due e-mails' index per municipality."""
+    return municipalities_having(_due(OutgoingEmail.all_municipalities.all()))
 
 
 @transaction.atomic

@@ -6,7 +6,11 @@ from django_tasks import task
 
 from beffroi.core.jobs import municipal
 from beffroi.core.periodic import periodic
-from beffroi.notifications.delivery import email_deliver, emails_due
+from beffroi.notifications.delivery import (
+    email_deliver,
+    emails_due,
+    municipalities_with_emails_due,
+)
 
 
 @task()
@@ -15,7 +19,7 @@ def deliver_email(email_id: int) -> None:
     email_deliver(email_id=email_id)
 
 
-@periodic(every=timedelta(minutes=1))
+@periodic(every=timedelta(minutes=1), pending=municipalities_with_emails_due)
 @task()
 @municipal
 def retry_due_emails() -> None:

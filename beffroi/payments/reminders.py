@@ -7,7 +7,7 @@ import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,6 +19,7 @@ from beffroi.cases.history import case_history_add
 from beffroi.cases.models import Case, CaseEvent, CaseTimer
 from beffroi.cases.notify import citizen_email_address
 from beffroi.catalogue.definition import euros
+from beffroi.core.periodic import municipalities_among
 from beffroi.municipality.selectors import current_municipality
 from beffroi.notifications.services import email_queue
 from beffroi.payments.models import PaymentReminder
@@ -28,13 +29,19 @@ from beffroi.payments.selectors import filing_fee_unpaid
 def filing_fees_to_remind(*, now: datetime.datetime | None = None, limit: int = 500) -> list[int]:
     """Open cases still in the first status of a procedure paid at filing,
     for ``PAYMENT_REMINDER_AFTER_DAYS`` or more, never reminded."""
-    days = settings.PAYMENT_REMINDER_AFTER_DAYS
-    if days <= 0:
+    if settings.PAYMENT_REMINDER_AFTER_DAYS <= 0:
         return []
-    before = (now or timezone.now()) - datetime.timedelta(days=days)
-    reminded = PaymentReminder.objects.filter(due_key="filing").values("case_id")
-    return list(
-        Case.objects.open()
+    cases = _to_remind(Case.objects.all(), PaymentReminder.objects.all(), now=now or timezone.now())
+    return list(cases.order_by("status_changed_at").values_list("pk", flat=True)[:limit])
+
+
+def _to_remind(
+    cases: QuerySet[Case], reminders: QuerySet[PaymentReminder], *, now: datetime.datetime
+) -> QuerySet[Case]:
+    before = now - datetime.timedelta(days=settings.PAYMENT_REMINDER_AFTER_DAYS)
+    reminded = reminders.filter(due_key="filing").values("case_id")
+    return (
+        cases.filter(closed_at__isnull=True)
         .alias(initial=KeyTextTransform("initial", KeyTransform("workflow", "version__definition")))
         .filter(
             version__definition__fee__pay="filing",
@@ -42,8 +49,19 @@ def filing_fees_to_remind(*, now: datetime.datetime | None = None, limit: int = 
             status_changed_at__lte=before,
         )
         .exclude(pk__in=reminded)
-        .order_by("status_changed_at")
-        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def municipalities_with_fees_to_remind() -> list[int | None]:
+    """The reminders job's ``pending``, in one query."""
+    if settings.PAYMENT_REMINDER_AFTER_DAYS <= 0:
+        return []
+    return municipalities_among(
+        _to_remind(
+            Case.all_municipalities.all(),
+            PaymentReminder.all_municipalities.all(),
+            now=timezone.now(),
+        )
     )
 
 

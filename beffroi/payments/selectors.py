@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from beffroi.cases.models import Case
 from beffroi.catalogue.definition import FeeQuote, fee_quote
+from beffroi.core.periodic import municipalities_among
 from beffroi.core.tenancy import current_municipality_id
 from beffroi.payments.models import (
     SETTLED_STATUSES,
@@ -150,16 +151,24 @@ def may_pay_again(payment: Payment) -> bool:
 def payments_to_reconcile(*, now: datetime.datetime | None = None) -> list[int]:
     """Open payments older than ``PAYMENT_RECONCILE_AFTER_MINUTES``, oldest
     first (not those of a provider that is not ``polled``)."""
-    now = now or timezone.now()
-    before = now - datetime.timedelta(minutes=settings.PAYMENT_RECONCILE_AFTER_MINUTES)
-    not_polled = [name for name, provider in PROVIDERS.items() if not provider.polled]
     return list(
-        Payment.objects.open()
-        .filter(created_at__lte=before)
-        .exclude(provider__in=not_polled)
+        _to_reconcile(Payment.objects.all(), now=now or timezone.now())
         .order_by("created_at")
         .values_list("pk", flat=True)[:500]
     )
+
+
+def _to_reconcile(payments: QuerySet[Payment], *, now: datetime.datetime) -> QuerySet[Payment]:
+    before = now - datetime.timedelta(minutes=settings.PAYMENT_RECONCILE_AFTER_MINUTES)
+    not_polled = [name for name, provider in PROVIDERS.items() if not provider.polled]
+    return payments.filter(status=Payment.Status.PENDING, created_at__lte=before).exclude(
+        provider__in=not_polled
+    )
+
+
+def municipalities_with_payments_to_reconcile() -> list[int | None]:
+    """The reconciliation job's ``pending``, in one query (the open payments' index)."""
+    return municipalities_among(_to_reconcile(Payment.all_municipalities.all(), now=timezone.now()))
 
 
 def amounts_due_unpaid(case: Case) -> list[AmountDue]:

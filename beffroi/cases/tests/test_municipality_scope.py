@@ -24,6 +24,8 @@ from beffroi.cases.models import (
     Note,
     Opinion,
 )
+from beffroi.cases.opinions import municipalities_with_late_opinions
+from beffroi.cases.selectors import municipalities_with_due_timers
 from beffroi.catalogue.models import Category, Procedure, ProcedureVersion
 from beffroi.core.tenancy import MunicipalityScopeMissing, municipality_scope
 from beffroi.demo.loading import load_services
@@ -184,3 +186,18 @@ class MunicipalityScopeTests(FilingTestCase):
             assert events.exists()
             assert not events.filter(batch__isnull=True).exists()
             assert not events.exclude(batch__municipality_id=municipality.pk).exists()
+
+    def test_the_timers_job_runs_only_where_a_timer_is_due(self) -> None:
+        both = sorted([self.tournai.pk, self.antoing.pk])
+        assert municipalities_with_due_timers() == both
+        CaseTimer.all_municipalities.filter(municipality=self.tournai).update(
+            fired_at=timezone.now()
+        )
+        assert municipalities_with_due_timers() == [self.antoing.pk]
+
+    def test_the_opinions_job_runs_only_where_an_opinion_is_late(self) -> None:
+        assert municipalities_with_late_opinions() == []
+        Opinion.all_municipalities.filter(municipality=self.antoing).update(
+            due_date=datetime.date(2020, 1, 1)
+        )
+        assert municipalities_with_late_opinions() == [self.antoing.pk]

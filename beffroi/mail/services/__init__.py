@@ -24,7 +24,11 @@ from beffroi.mail.services.register import (
     mail_update,
     scan_source_key,
 )
-from beffroi.mail.services.reminders import REMINDER_WORKING_DAYS, mail_reminders_send
+from beffroi.mail.services.reminders import (
+    REMINDER_WORKING_DAYS,
+    mail_reminders_send,
+    municipalities_with_mail_to_remind,
+)
 from beffroi.mail.services.replies import (
     letter_context,
     mail_reply_draft,
@@ -82,6 +86,7 @@ __all__ = [
     "mail_status_set",
     "mail_suggestion",
     "mail_update",
+    "municipalities_with_mail_to_remind",
     "reply_render",
     "salutation_for",
     "scan_source_key",

@@ -6,14 +6,14 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from beffroi.audit.services import audit_event_record
 from beffroi.core.workdays import add_working_days
 from beffroi.mail.models import OPEN_STATUSES, MailItem
-from beffroi.municipality.selectors import current_municipality
+from beffroi.municipality.selectors import current_municipality, municipalities_having
 from beffroi.notifications.services import email_queue
 
 # Reminders go out when an open item is due within this many working days.
@@ -34,6 +34,26 @@ def _not_reminded_today(today: datetime.date) -> Q:
     return Q(reminded_on__isnull=True) | Q(reminded_on__lt=today)
 
 
+def _to_remind(
+    items: QuerySet[MailItem], *, horizon: datetime.date, today: datetime.date
+) -> QuerySet[MailItem]:
+    return items.filter(status__in=OPEN_STATUSES, due_on__lte=horizon).filter(
+        _not_reminded_today(today)
+    )
+
+
+def municipalities_with_mail_to_remind() -> list[int]:
+    """The reminders job's ``pending``, in one query: a horizon that holds
+    every municipality's (``REMINDER_WORKING_DAYS`` working days are never
+    more than a week and a half, whatever its public holidays), so it may name
+    one whose job then finds nothing, never miss one."""
+    today = timezone.localdate()
+    horizon = today + datetime.timedelta(days=7 * REMINDER_WORKING_DAYS)
+    return municipalities_having(
+        _to_remind(MailItem.all_municipalities.all(), horizon=horizon, today=today)
+    )
+
+
 def _due_by_recipient(today: datetime.date) -> dict[str, list[MailItem]]:
     """Open items due within the horizon, by the address their reminder goes to."""
     municipality = current_municipality()
@@ -44,8 +64,7 @@ def _due_by_recipient(today: datetime.date) -> dict[str, list[MailItem]]:
         subdivision=municipality.subdivision,
     )
     candidates = (
-        MailItem.objects.filter(status__in=OPEN_STATUSES, due_on__lte=horizon)
-        .filter(_not_reminded_today(today))
+        _to_remind(MailItem.objects.all(), horizon=horizon, today=today)
         .select_related("assigned_to", "treating_service")
         .order_by("due_on", "id")[:2000]
     )

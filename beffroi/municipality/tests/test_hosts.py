@@ -97,3 +97,16 @@ class CooperativeTests(TestCase):
     def test_host_names_are_compared_without_case_port_or_final_dot(self) -> None:
         assert normalise_host("Eguichet.Tournai.BE.:443") == "eguichet.tournai.be"
         assert normalise_host("[::1]:8000") == "[::1]"
+
+    def test_a_new_host_and_a_suspension_are_seen_at_once_in_this_process(self) -> None:
+        from beffroi.municipality.selectors import host_route
+
+        assert host_route("antoing.localhost").municipality_id == self.antoing.pk
+        assert host_route("inconnu.example.org").municipality_id is None
+        MunicipalityHost.objects.create(municipality=self.antoing, host="inconnu.example.org")
+        assert host_route("inconnu.example.org").municipality_id == self.antoing.pk
+        assert not host_route("antoing.localhost").suspended
+        self.antoing.is_suspended = True
+        self.antoing.save()
+        assert host_route("antoing.localhost").suspended
+        assert self.client.get("/", HTTP_HOST="antoing.localhost").status_code == 503

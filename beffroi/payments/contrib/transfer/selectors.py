@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
+from beffroi.core.periodic import municipalities_among
 from beffroi.payments.contrib.transfer.models import MATCHED, BankCredit, CodaImport
 from beffroi.payments.models import Payment
 
@@ -27,13 +28,22 @@ def recent_imports(limit: int = 10) -> list[CodaImport]:
     )
 
 
+def _matched_open(credits: QuerySet[BankCredit]) -> QuerySet[BankCredit]:
+    return credits.filter(status__in=MATCHED, payment__status=Payment.Status.PENDING)
+
+
 def matched_transfers_open(limit: int = 2000) -> list[int]:
     """Payments a credit was matched to that are not settled yet (their job is to come)."""
     return list(
-        BankCredit.objects.of_current_municipality()
-        .filter(status__in=MATCHED, payment__status=Payment.Status.PENDING)
-        .values_list("payment_id", flat=True)[:limit]
+        _matched_open(BankCredit.objects.of_current_municipality()).values_list(
+            "payment_id", flat=True
+        )[:limit]
     )
+
+
+def municipalities_with_matched_transfers_open() -> list[int | None]:
+    """The settling job's ``pending``, in one query (from the open payments' index)."""
+    return municipalities_among(_matched_open(BankCredit.all_municipalities.all()))
 
 
 def credit_amount(credit_id: int) -> Decimal | None:

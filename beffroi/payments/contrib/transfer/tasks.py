@@ -7,7 +7,10 @@ from django_tasks import task
 from beffroi.core.jobs import municipal
 from beffroi.core.periodic import periodic
 from beffroi.payments.contrib.transfer.plugin import NAME
-from beffroi.payments.contrib.transfer.selectors import matched_transfers_open
+from beffroi.payments.contrib.transfer.selectors import (
+    matched_transfers_open,
+    municipalities_with_matched_transfers_open,
+)
 from beffroi.payments.models import Payment
 from beffroi.payments.services import payment_notification_receive
 
@@ -25,7 +28,7 @@ def transfers_settle(payment_ids: list[int]) -> None:
 
 
 # Every 5 minutes: a matched credit whose settling job was lost settles its payment.
-@periodic(every=timedelta(minutes=5))
+@periodic(every=timedelta(minutes=5), pending=municipalities_with_matched_transfers_open)
 @task()
 @municipal
 def settle_matched_transfers() -> None:
