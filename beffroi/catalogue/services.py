@@ -102,10 +102,10 @@ def procedure_version_publish(
     return version
 
 
-def _procedure_values(data: ProcedureData, category: Category, service: Service) -> dict[str, Any]:
+def _catalogue_fields(data: ProcedureData) -> dict[str, Any]:
+    """What the catalogue shows of a procedure file: a procedure's fields, and
+    a template version's."""
     return {
-        "category": category,
-        "service": service,
         "title": data.title,
         "summary": data.summary,
         "audience": data.audience,
@@ -121,6 +121,10 @@ def _procedure_values(data: ProcedureData, category: Category, service: Service)
         "keywords": data.keywords,
         "position": data.position,
     }
+
+
+def _procedure_values(data: ProcedureData, category: Category, service: Service) -> dict[str, Any]:
+    return {"category": category, "service": service, **_catalogue_fields(data)}
 
 
 @dataclass(frozen=True)
@@ -245,20 +249,7 @@ class TemplatePublication:
 
 def _template_version_values(data: ProcedureData) -> dict[str, Any]:
     return {
-        "title": data.title,
-        "summary": data.summary,
-        "audience": data.audience,
-        "prepare": data.prepare,
-        "steps": data.steps,
-        "fee_amount": data.fee_amount,
-        "fee_label": data.fee_label,
-        "processing_days": data.processing_days,
-        "legal_deadline_days": data.legal_deadline_days,
-        "requires_eid": data.eid_required,
-        "allows_anonymous": data.anonymous,
-        "legal_basis": data.legal_basis,
-        "keywords": data.keywords,
-        "position": data.position,
+        **_catalogue_fields(data),
         "suggested_category": data.category,
         "suggested_service": data.service,
         "definition": data.definition,
