@@ -20,6 +20,12 @@ NAME_ARTICLES = {
 }
 
 
+def logo_path(instance: Municipality, filename: str) -> str:
+    """A municipality's logo under its own prefix (``m<id>/``), beside its files."""
+    prefix = f"m{instance.pk}/" if instance.pk else ""
+    return f"{prefix}branding/{filename}"
+
+
 class Municipality(models.Model):
     """A municipality the installation serves: its identity and its look.
 
@@ -35,7 +41,7 @@ class Municipality(models.Model):
     short_name = models.CharField(_("nom court"), max_length=60, blank=True)
     welcome_title = models.CharField(_("titre d'accueil"), max_length=200, blank=True)
     welcome_text = models.TextField(_("texte d'accueil"), blank=True)
-    logo = models.FileField(_("logo"), upload_to="branding/", blank=True)
+    logo = models.FileField(_("logo"), upload_to=logo_path, blank=True)
     logo_alt = models.CharField(_("texte alternatif du logo"), max_length=200, blank=True)
     brand_colour = models.CharField(
         _("couleur principale"), max_length=7, default="#1d4f91", validators=[validate_brand_colour]

@@ -50,6 +50,8 @@ class SecondMunicipalityTests(DemoTestCase):
         assert list(antoing.hosts.values_list("host", flat=True)) == ["antoing.localhost"]
         assert antoing.brand_colour != tournai.brand_colour
         assert str(antoing.logo.name).endswith(".svg")
+        # Under Antoing's own prefix in the storage, beside its files.
+        assert str(antoing.logo.name).startswith(f"m{antoing.pk}/branding/")
         assert "Place Bara" in antoing.address
 
     def test_antoing_localhost_serves_antoings_home_with_its_name_and_catalogue(self) -> None:
