@@ -23,6 +23,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from beffroi.cooperative import admin_installation as admin_installation  # restricts others'
 from beffroi.cooperative import admin_templates as admin_templates  # registers its pages
 from beffroi.cooperative.admin_access import CooperativeOnly
 from beffroi.cooperative.exports_delivery import EXPORTS_DIR

@@ -22,3 +22,11 @@ class CooperativeOnly:
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # a municipality leaves by export, its rows are protected
+
+
+class InstallationWide(CooperativeOnly):
+    """An installation-wide model another app registers: the cooperative's
+    administrators may also delete its rows (an account's e-mail address)."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
