@@ -522,7 +522,9 @@ def template_adoption_update(*, actor: Actor, adoption: TemplateAdoption) -> Tem
     Nothing happens when the adoption already follows the latest version.
     """
     adoption = (
-        TemplateAdoption.objects.select_for_update()
+        # Only the adoption's row is locked: PostgreSQL locks no nullable side
+        # of an outer join (the template's latest version).
+        TemplateAdoption.objects.select_for_update(of=("self",))
         .select_related("template__latest_version", "template_version", "procedure")
         .get(pk=adoption.pk)
     )
@@ -580,7 +582,7 @@ def template_adoption_adapt(
     if category.municipality_id != municipality_id or service.municipality_id != municipality_id:
         raise PermissionDenied("A municipality adapts with its own category and service.")
     adoption = (
-        TemplateAdoption.objects.select_for_update()
+        TemplateAdoption.objects.select_for_update(of=("self",))
         .select_related("template", "template_version", "procedure")
         .get(pk=adoption.pk)
     )
