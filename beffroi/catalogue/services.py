@@ -512,6 +512,34 @@ def adoption_overrides(adoption: TemplateAdoption) -> TemplateOverrides:
     )
 
 
+def _procedure_adapted(
+    *,
+    actor: Actor,
+    adoption: TemplateAdoption,
+    version: ProcedureTemplateVersion,
+    overrides: TemplateOverrides,
+    also: dict[str, Any] | None = None,
+) -> tuple[list[str], ProcedureVersion | None]:
+    """The adopted procedure made ``version`` with ``overrides`` (and ``also``):
+    the fields that changed, and the procedure version published for it."""
+    procedure = adoption.procedure
+    values: dict[str, Any] = {**_adopted_values(version, overrides), **(also or {})}
+    changed = [name for name, value in values.items() if getattr(procedure, name) != value]
+    for name in changed:
+        setattr(procedure, name, values[name])
+    if changed:
+        procedure.save(update_fields=[*changed, "updated_at"])
+    published = None
+    if version.definition:
+        published = procedure_version_publish(
+            actor=actor,
+            procedure=procedure,
+            definition=_adapted_definition(version, overrides),
+            source=f"{adoption.template.slug} v{version.number}",
+        )
+    return changed, published
+
+
 @transaction.atomic
 def template_adoption_update(*, actor: Actor, adoption: TemplateAdoption) -> TemplateAdoption:
     """Follow the template's latest version, keeping the municipality's changes.
@@ -532,22 +560,9 @@ def template_adoption_update(*, actor: Actor, adoption: TemplateAdoption) -> Tem
     if new is None or new.pk == adoption.template_version_id:
         return adoption
     previous = adoption.template_version
-    overrides = adoption_overrides(adoption)
-    procedure = adoption.procedure
-    values = _adopted_values(new, overrides)
-    changed = [name for name, value in values.items() if getattr(procedure, name) != value]
-    for name in changed:
-        setattr(procedure, name, values[name])
-    if changed:
-        procedure.save(update_fields=[*changed, "updated_at"])
-    published = None
-    if new.definition:
-        published = procedure_version_publish(
-            actor=actor,
-            procedure=procedure,
-            definition=_adapted_definition(new, overrides),
-            source=f"{adoption.template.slug} v{new.number}",
-        )
+    changed, published = _procedure_adapted(
+        actor=actor, adoption=adoption, version=new, overrides=adoption_overrides(adoption)
+    )
     adoption.template_version = new
     adoption.save(update_fields=["template_version", "updated_at"])
     audit_event_record(
@@ -586,26 +601,13 @@ def template_adoption_adapt(
         .select_related("template", "template_version", "procedure")
         .get(pk=adoption.pk)
     )
-    version = adoption.template_version
-    procedure = adoption.procedure
-    values: dict[str, Any] = {
-        **_adopted_values(version, overrides),
-        "category": category,
-        "service": service,
-    }
-    changed = [name for name, value in values.items() if getattr(procedure, name) != value]
-    for name in changed:
-        setattr(procedure, name, values[name])
-    if changed:
-        procedure.save(update_fields=[*changed, "updated_at"])
-    published = None
-    if version.definition:
-        published = procedure_version_publish(
-            actor=actor,
-            procedure=procedure,
-            definition=_adapted_definition(version, overrides),
-            source=f"{adoption.template.slug} v{version.number}",
-        )
+    changed, published = _procedure_adapted(
+        actor=actor,
+        adoption=adoption,
+        version=adoption.template_version,
+        overrides=overrides,
+        also={"category": category, "service": service},
+    )
     adoption.title = overrides.title
     adoption.summary = overrides.summary
     adoption.audience = overrides.audience
